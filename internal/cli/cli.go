@@ -1,0 +1,74 @@
+// Package cli is the octavo command: one file per subcommand. main calls
+// Run, and so do tests.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+)
+
+// Env is what a command gets from the outside world.
+type Env struct {
+	Getenv func(string) string
+	Stdout io.Writer
+	Stderr io.Writer
+	// Ready, when set, is told the address the server listens on (tests).
+	Ready func(addr string)
+}
+
+// Version is set at build time with -ldflags "-X octavo/internal/cli.Version=…".
+var Version = "dev"
+
+const usage = `octavo runs a blog.
+
+Usage:
+  octavo serve [flags]     run the blog (see octavo serve --help)
+  octavo version           print the version
+
+With no configuration, serve keeps everything in ./octavo-data/ and writes
+demo content into a new blog.
+`
+
+// Run executes the octavo command line.
+func Run(ctx context.Context, args []string, env Env) error {
+	if env.Getenv == nil {
+		env.Getenv = os.Getenv
+	}
+	if len(args) == 0 {
+		fmt.Fprint(env.Stderr, usage)
+		return errors.New("no command given")
+	}
+	var err error
+	switch args[0] {
+	case "serve":
+		err = serve(ctx, args[1:], env)
+	case "version", "--version":
+		fmt.Fprintln(env.Stdout, "octavo", Version)
+	case "help", "-h", "--help":
+		fmt.Fprint(env.Stdout, usage)
+	default:
+		fmt.Fprint(env.Stderr, usage)
+		return fmt.Errorf("unknown command %q", args[0])
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
+}
+
+// newLogger makes the process logger: text or JSON, at a level.
+func newLogger(w io.Writer, format, level string) *slog.Logger {
+	var lv slog.Level
+	_ = lv.UnmarshalText([]byte(strings.ToUpper(level)))
+	opts := &slog.HandlerOptions{Level: lv}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

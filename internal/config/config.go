@@ -1,0 +1,198 @@
+// Package config holds the server configuration: where the data lives, the
+// address to listen on, the base URL, the cache size. Each value comes from
+// a flag, else the environment (OCTAVO_*), else octavo.toml in the data
+// folder, else its default. Site settings (title, menu…) are not here: they
+// live in the database.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Config is the server configuration.
+type Config struct {
+	DataDir   string `toml:"data"`
+	Addr      string `toml:"addr"`
+	BaseURL   string `toml:"base_url"`
+	CacheMB   int    `toml:"cache_mb"`
+	LogFormat string `toml:"log_format"`
+	LogLevel  string `toml:"log_level"`
+	AccessLog bool   `toml:"access_log"`
+	NoSeed    bool   `toml:"no_seed"`
+}
+
+// Defaults are the values used when nothing else says otherwise.
+func Defaults() Config {
+	return Config{DataDir: "octavo-data", Addr: "127.0.0.1:8080", CacheMB: 32, LogFormat: "text", LogLevel: "info"}
+}
+
+// key describes one setting for flags, environment and help.
+type key struct {
+	name, env, usage string
+	ptr              any
+}
+
+func keys(c *Config) []key {
+	return []key{
+		{"data", "OCTAVO_DATA", "folder for the database, media and theme overrides", &c.DataDir},
+		{"addr", "OCTAVO_ADDR", "address to listen on, HOST:PORT", &c.Addr},
+		{"base-url", "OCTAVO_BASE_URL", "public URL of the blog for absolute links (default http://ADDR)", &c.BaseURL},
+		{"cache-mb", "OCTAVO_CACHE_MB", "page cache size in MiB", &c.CacheMB},
+		{"log-format", "OCTAVO_LOG_FORMAT", "log format: text or json", &c.LogFormat},
+		{"log-level", "OCTAVO_LOG_LEVEL", "log level: debug, info, warn or error", &c.LogLevel},
+		{"access-log", "OCTAVO_ACCESS_LOG", "log every request", &c.AccessLog},
+		{"no-seed", "OCTAVO_NO_SEED", "do not write demo content into a new blog", &c.NoSeed},
+	}
+}
+
+// Load reads the configuration of `octavo serve` from args (flags),
+// getenv and DATA/octavo.toml. It returns flag.ErrHelp after printing help
+// to out when asked.
+func Load(name string, args []string, getenv func(string) string, out io.Writer) (Config, error) {
+	c := Defaults()
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	var fromFlags Config
+	ks := keys(&fromFlags)
+	for _, k := range ks {
+		usage := fmt.Sprintf("%s (env %s)", k.usage, k.env)
+		switch p := k.ptr.(type) {
+		case *string:
+			fs.StringVar(p, k.name, "", usage)
+		case *int:
+			fs.IntVar(p, k.name, 0, usage)
+		case *bool:
+			fs.BoolVar(p, k.name, false, usage)
+		}
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(out, "Usage: octavo %s [flags]\n\nEach flag can also be set by its environment variable or by the key of the\nsame name (with _ for -) in DATA/octavo.toml. Defaults: data=%s addr=%s cache-mb=%d.\n\n", name, c.DataDir, c.Addr, c.CacheMB)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q (see octavo %s --help)", fs.Arg(0), name)
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+
+	// The data folder decides where octavo.toml is, so it is resolved first.
+	if set["data"] {
+		c.DataDir = fromFlags.DataDir
+	} else if v := getenv("OCTAVO_DATA"); v != "" {
+		c.DataDir = v
+	}
+	if b, err := os.ReadFile(filepath.Join(c.DataDir, "octavo.toml")); err == nil {
+		md, err := toml.Decode(string(b), &c)
+		if err != nil {
+			return c, fmt.Errorf("%s: %w", filepath.Join(c.DataDir, "octavo.toml"), err)
+		}
+		if und := md.Undecoded(); len(und) > 0 {
+			return c, fmt.Errorf("%s: unknown key %q", filepath.Join(c.DataDir, "octavo.toml"), und[0].String())
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return c, err
+	}
+	target := keys(&c)
+	for i, k := range ks {
+		v := getenv(k.env)
+		if set[k.name] {
+			copyValue(target[i].ptr, k.ptr)
+			continue
+		}
+		if v == "" || k.name == "data" {
+			continue
+		}
+		if err := setFromString(target[i].ptr, v); err != nil {
+			return c, fmt.Errorf("%s=%q: %w", k.env, v, err)
+		}
+	}
+	return c, c.Validate()
+}
+
+func copyValue(dst, src any) {
+	switch d := dst.(type) {
+	case *string:
+		*d = *src.(*string)
+	case *int:
+		*d = *src.(*int)
+	case *bool:
+		*d = *src.(*bool)
+	}
+}
+
+func setFromString(dst any, v string) error {
+	switch d := dst.(type) {
+	case *string:
+		*d = v
+	case *int:
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return errors.New("not a whole number")
+		}
+		*d = n
+	case *bool:
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return errors.New("not true or false")
+		}
+		*d = b
+	}
+	return nil
+}
+
+// Validate checks the configuration and says what is wrong.
+func (c *Config) Validate() error {
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("addr %q: want HOST:PORT (e.g. 127.0.0.1:8080): %v", c.Addr, err)
+	}
+	if c.CacheMB < 1 {
+		return fmt.Errorf("cache-mb %d: must be at least 1", c.CacheMB)
+	}
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("base-url %q: want an absolute http(s) URL such as https://blog.example.org", c.BaseURL)
+		}
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		return fmt.Errorf("log-format %q: want text or json", c.LogFormat)
+	}
+	switch strings.ToLower(c.LogLevel) {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("log-level %q: want debug, info, warn or error", c.LogLevel)
+	}
+	return nil
+}
+
+// ResolvedBaseURL is the base URL, or http:// + the listen address when
+// none is configured (with a wildcard host shown as 127.0.0.1).
+func (c *Config) ResolvedBaseURL(listenAddr string) string {
+	if c.BaseURL != "" {
+		return strings.TrimSuffix(c.BaseURL, "/")
+	}
+	host, port, err := net.SplitHostPort(listenAddr)
+	if err != nil {
+		return "http://" + listenAddr
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}

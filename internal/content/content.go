@@ -1,0 +1,210 @@
+// Package content is the write path for posts and pages: it checks what is
+// written, derives slugs and permalinks, renders the Markdown once, saves
+// through the store and tells the page cache which dependency keys the
+// write touched. The admin, the CLI, the seeder and importers all write
+// through it.
+package content
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"octavo/internal/blog"
+	"octavo/internal/markdown"
+)
+
+// Store is what the service needs of a store.
+type Store interface {
+	blog.Store
+	PostByID(ctx context.Context, id string) (*blog.Post, error)
+}
+
+// Service writes content.
+type Service struct {
+	store   Store
+	md      *markdown.Renderer
+	clock   blog.Clock
+	changed func(keys []string) // told after every committed write
+}
+
+// New returns a service. changed is called with the dependency keys of
+// every committed write (nil when nobody listens).
+func New(store Store, md *markdown.Renderer, clock blog.Clock, changed func(keys []string)) *Service {
+	if changed == nil {
+		changed = func([]string) {}
+	}
+	return &Service{store: store, md: md, clock: clock, changed: changed}
+}
+
+// Save validates, renders and stores p (a new post when p.ID is empty).
+func (s *Service) Save(ctx context.Context, p *blog.Post) error {
+	if err := s.prepare(ctx, p); err != nil {
+		return err
+	}
+	var before *blog.Post
+	var beforeKeys []string
+	if p.ID != "" {
+		old, err := s.store.PostByID(ctx, p.ID)
+		switch {
+		case err == nil:
+			before = old
+			beforeKeys, err = s.neighbourKeys(ctx, old)
+			if err != nil {
+				return err
+			}
+		case !blog.IsNotFound(err):
+			return err
+		}
+	}
+	if err := s.store.SavePost(ctx, p); err != nil {
+		return err
+	}
+	keys, err := s.changeKeys(ctx, before, p)
+	if err != nil {
+		return err
+	}
+	s.changed(append(keys, beforeKeys...))
+	return nil
+}
+
+// prepare fills in what the writer left out and checks the rest.
+func (s *Service) prepare(ctx context.Context, p *blog.Post) error {
+	p.Title = strings.TrimSpace(p.Title)
+	if p.Title == "" {
+		return blog.Errorf(blog.EINVALID, "title: must not be empty")
+	}
+	if len(p.Title) > 300 {
+		return blog.Errorf(blog.EINVALID, "title: %d bytes is too long (at most 300)", len(p.Title))
+	}
+	if p.Kind == "" {
+		p.Kind = blog.KindPost
+	}
+	if p.Kind != blog.KindPost && p.Kind != blog.KindPage {
+		return blog.Errorf(blog.EINVALID, "kind: %q is neither post nor page", p.Kind)
+	}
+	if p.Format == "" {
+		p.Format = blog.FormatMarkdown
+	}
+	if p.Format != blog.FormatMarkdown && p.Format != blog.FormatHTML {
+		return blog.Errorf(blog.EINVALID, "format: %q is neither markdown nor html", p.Format)
+	}
+	if p.Status == "" {
+		p.Status = blog.StatusDraft
+	}
+	switch p.Status {
+	case blog.StatusDraft, blog.StatusPending, blog.StatusScheduled, blog.StatusPublished, blog.StatusTrashed:
+	default:
+		return blog.Errorf(blog.EINVALID, "status: %q is not one of draft, pending, scheduled, published, trashed", p.Status)
+	}
+	if p.Slug == "" {
+		p.Slug = blog.Slugify(p.Title)
+	}
+	if p.Slug == "" {
+		return blog.Errorf(blog.EINVALID, "slug: the title %q has no letter or digit to make a slug from; give one", p.Title)
+	}
+	if err := blog.ValidateSlug(p.Kind, p.Slug); err != nil {
+		return err
+	}
+	now := s.clock.Now().UTC()
+	if p.CreatedAt.IsZero() {
+		p.CreatedAt = now
+	}
+	p.UpdatedAt = now
+	if (p.Status == blog.StatusPublished || p.Status == blog.StatusScheduled) && p.PublishedAt.IsZero() {
+		p.PublishedAt = now
+	}
+	st, err := s.store.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	switch {
+	case p.Kind == blog.KindPage:
+		p.Path = blog.PagePath(p.Slug)
+	case !p.PublishedAt.IsZero():
+		p.Path = st.PostPath(p.Slug, p.PublishedAt)
+	default:
+		p.Path = ""
+	}
+	seen := map[string]bool{}
+	tags := p.Tags[:0]
+	for _, t := range p.Tags {
+		t.Name = strings.TrimSpace(t.Name)
+		if t.Slug == "" {
+			t.Slug = blog.Slugify(t.Name)
+		}
+		if t.Slug == "" {
+			return blog.Errorf(blog.EINVALID, "tag %q: a tag needs at least one letter or digit", t.Name)
+		}
+		if !seen[t.Slug] {
+			seen[t.Slug] = true
+			tags = append(tags, t)
+		}
+	}
+	p.Tags = tags
+	r, err := s.md.Render(p.Body, p.Format, p.Excerpt)
+	if err != nil {
+		return blog.Wrap(blog.EINVALID, err, "body: could not be rendered")
+	}
+	p.Rendered = r
+	return nil
+}
+
+// changeKeys lists the dependency keys a write from before to after
+// touched: always the post itself; when what visitors see of the stream
+// changes (it appears, disappears, moves or is pinned), the lists, the tags
+// it had and has, and its neighbours.
+func (s *Service) changeKeys(ctx context.Context, before, after *blog.Post) ([]string, error) {
+	keys := []string{blog.DepPost(after.ID)}
+	now := s.clock.Now()
+	wasVisible := before != nil && before.Visible(now)
+	isVisible := after.Visible(now)
+	if !wasVisible && !isVisible {
+		return keys, nil
+	}
+	moved := before == nil || wasVisible != isVisible || !before.PublishedAt.Equal(after.PublishedAt) ||
+		before.Pinned != after.Pinned || before.Kind != after.Kind || before.Path != after.Path
+	if moved {
+		keys = append(keys, blog.DepList)
+		n, err := s.neighbourKeys(ctx, after)
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, n...)
+	}
+	// Tag pages that show the post depend on it already; a tag page must
+	// also go when the post joins it, or when the whole stream moved.
+	had := func(slug string) bool {
+		return before != nil && wasVisible && slices.ContainsFunc(before.Tags, func(t blog.Tag) bool { return t.Slug == slug })
+	}
+	for _, t := range after.Tags {
+		if moved || !had(t.Slug) {
+			keys = append(keys, blog.DepTag(t.Slug))
+		}
+	}
+	if before != nil && moved {
+		for _, t := range before.Tags {
+			keys = append(keys, blog.DepTag(t.Slug))
+		}
+	}
+	return keys, nil
+}
+
+// neighbourKeys returns the keys of the posts around p, whose previous/next
+// links name it.
+func (s *Service) neighbourKeys(ctx context.Context, p *blog.Post) ([]string, error) {
+	if p.Kind != blog.KindPost || !p.Visible(s.clock.Now()) {
+		return nil, nil
+	}
+	older, newer, err := s.store.Neighbours(ctx, p, s.clock.Now())
+	if err != nil {
+		return nil, err
+	}
+	var keys []string
+	for _, ref := range []*blog.PostRef{older, newer} {
+		if ref != nil {
+			keys = append(keys, blog.DepPost(ref.ID))
+		}
+	}
+	return keys, nil
+}

@@ -1,0 +1,331 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"octavo/internal/blog"
+)
+
+// postColumns are read by scanPost, in this order.
+const postColumns = `p.id, p.kind, p.slug, p.title, p.body, p.format, p.excerpt, p.description,
+	p.status, p.pinned, p.author_id, p.published_at, p.updated_at, p.created_at, p.path,
+	p.content_html, p.excerpt_html, p.has_more, p.toc_html, p.word_count, p.render_version,
+	COALESCE(u.username, ''), COALESCE(u.display_name, '')`
+
+const postFrom = ` FROM posts p LEFT JOIN users u ON u.id = p.author_id`
+
+// visible is the condition for what visitors see at a time (argument ?).
+const visible = ` p.status IN ('published', 'scheduled') AND p.published_at <= ?`
+
+type scanner interface{ Scan(...any) error }
+
+func scanPost(r scanner) (*blog.Post, error) {
+	var p blog.Post
+	var author sql.NullInt64
+	var published, updated, created sql.NullInt64
+	var path sql.NullString
+	err := r.Scan(&p.ID, &p.Kind, &p.Slug, &p.Title, &p.Body, &p.Format, &p.Excerpt, &p.Description,
+		&p.Status, &p.Pinned, &author, &published, &updated, &created, &path,
+		&p.Rendered.HTML, &p.Rendered.ExcerptHTML, &p.Rendered.HasMore, &p.Rendered.TOCHTML,
+		&p.Rendered.WordCount, &p.Rendered.Version,
+		&p.Author.Username, &p.Author.DisplayName)
+	if err != nil {
+		return nil, err
+	}
+	p.AuthorID = author.Int64
+	p.Author.ID = author.Int64
+	p.PublishedAt, p.UpdatedAt, p.CreatedAt = fromMS(published), fromMS(updated), fromMS(created)
+	p.Path = path.String
+	return &p, nil
+}
+
+// ListPosts returns the visible posts q selects, with tags, and their total.
+func (s *Store) ListPosts(ctx context.Context, q blog.ListQuery) ([]*blog.Post, int, error) {
+	where := ` WHERE p.kind = 'post' AND` + visible
+	args := []any{q.Now.UnixMilli()}
+	if q.TagSlug != "" {
+		where += ` AND p.id IN (SELECT pt.post_id FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.slug = ?)`
+		args = append(args, q.TagSlug)
+	}
+	if !q.From.IsZero() {
+		where += ` AND p.published_at >= ?`
+		args = append(args, q.From.UnixMilli())
+	}
+	if !q.To.IsZero() {
+		where += ` AND p.published_at < ?`
+		args = append(args, q.To.UnixMilli())
+	}
+	order := ` ORDER BY p.published_at DESC, p.id DESC`
+	if q.PinnedFirst {
+		order = ` ORDER BY p.pinned DESC, p.published_at DESC, p.id DESC`
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = -1
+	}
+	rows, err := s.query(ctx, `SELECT `+postColumns+`, COUNT(*) OVER ()`+postFrom+where+order+` LIMIT ? OFFSET ?`,
+		append(args, limit, q.Offset)...)
+	if err != nil {
+		return nil, 0, dbError(err, "listing posts")
+	}
+	defer rows.Close()
+	var posts []*blog.Post
+	total := 0
+	for rows.Next() {
+		// COUNT(*) OVER () rides along with every row.
+		p, err := scanPost(extraScanner{rows, &total})
+		if err != nil {
+			return nil, 0, dbError(err, "listing posts")
+		}
+		posts = append(posts, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, dbError(err, "listing posts")
+	}
+	if len(posts) == 0 && q.Offset > 0 {
+		// The window count is only known with rows; count separately.
+		err := s.queryRow(ctx, `SELECT COUNT(*)`+postFrom+where, args...).Scan(&total)
+		if err != nil {
+			return nil, 0, dbError(err, "counting posts")
+		}
+	}
+	if err := s.loadTags(ctx, posts); err != nil {
+		return nil, 0, err
+	}
+	return posts, total, nil
+}
+
+// extraScanner appends one destination to every Scan, for a trailing column.
+type extraScanner struct {
+	rows  *sql.Rows
+	extra *int
+}
+
+func (e extraScanner) Scan(dest ...any) error { return e.rows.Scan(append(dest, e.extra)...) }
+
+// loadTags fills the tags of posts with one query.
+func (s *Store) loadTags(ctx context.Context, posts []*blog.Post) error {
+	if len(posts) == 0 {
+		return nil
+	}
+	byID := make(map[string]*blog.Post, len(posts))
+	args := make([]any, len(posts))
+	for i, p := range posts {
+		byID[p.ID] = p
+		args[i] = p.ID
+	}
+	rows, err := s.query(ctx, `SELECT pt.post_id, t.id, t.slug, t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id
+		WHERE pt.post_id IN (?`+strings.Repeat(",?", len(posts)-1)+`) ORDER BY pt.post_id, pt.position`, args...)
+	if err != nil {
+		return dbError(err, "loading tags")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var t blog.Tag
+		if err := rows.Scan(&id, &t.ID, &t.Slug, &t.Name); err != nil {
+			return dbError(err, "loading tags")
+		}
+		byID[id].Tags = append(byID[id].Tags, t)
+	}
+	return dbError(rows.Err(), "loading tags")
+}
+
+// PostByPath returns the visible post or page at path.
+func (s *Store) PostByPath(ctx context.Context, path string, now time.Time) (*blog.Post, error) {
+	p, err := scanPost(s.queryRow(ctx, `SELECT `+postColumns+postFrom+` WHERE p.path = ? AND`+visible, path, now.UnixMilli()))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, blog.Errorf(blog.ENOTFOUND, "Nothing is published at %s.", path)
+	}
+	if err != nil {
+		return nil, dbError(err, "reading a post")
+	}
+	if err := s.loadTags(ctx, []*blog.Post{p}); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// PostByID returns any post or page by id, whatever its status.
+func (s *Store) PostByID(ctx context.Context, id string) (*blog.Post, error) {
+	p, err := scanPost(s.queryRow(ctx, `SELECT `+postColumns+postFrom+` WHERE p.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, blog.Errorf(blog.ENOTFOUND, "No post has the id %s.", id)
+	}
+	if err != nil {
+		return nil, dbError(err, "reading a post")
+	}
+	if err := s.loadTags(ctx, []*blog.Post{p}); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Neighbours returns the visible posts just older and just newer than p.
+func (s *Store) Neighbours(ctx context.Context, p *blog.Post, now time.Time) (older, newer *blog.PostRef, err error) {
+	if p.Kind != blog.KindPost {
+		return nil, nil, nil
+	}
+	at, n := p.PublishedAt.UnixMilli(), now.UnixMilli()
+	rows, err := s.query(ctx, `SELECT * FROM (SELECT 'older', p.id, p.kind, p.title, p.path, p.published_at, p.updated_at FROM posts p
+			WHERE p.kind = 'post' AND`+visible+` AND (p.published_at < ? OR (p.published_at = ? AND p.id < ?))
+			ORDER BY p.published_at DESC, p.id DESC LIMIT 1)
+		UNION ALL SELECT * FROM (SELECT 'newer', p.id, p.kind, p.title, p.path, p.published_at, p.updated_at FROM posts p
+			WHERE p.kind = 'post' AND`+visible+` AND (p.published_at > ? OR (p.published_at = ? AND p.id > ?))
+			ORDER BY p.published_at ASC, p.id ASC LIMIT 1)`,
+		n, at, at, p.ID, n, at, at, p.ID)
+	if err != nil {
+		return nil, nil, dbError(err, "reading neighbours")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var which string
+		var ref blog.PostRef
+		var pub, upd sql.NullInt64
+		if err := rows.Scan(&which, &ref.ID, &ref.Kind, &ref.Title, &ref.Path, &pub, &upd); err != nil {
+			return nil, nil, dbError(err, "reading neighbours")
+		}
+		ref.PublishedAt, ref.UpdatedAt = fromMS(pub), fromMS(upd)
+		if which == "older" {
+			older = &ref
+		} else {
+			newer = &ref
+		}
+	}
+	return older, newer, dbError(rows.Err(), "reading neighbours")
+}
+
+func (s *Store) refs(ctx context.Context, kind blog.Kind, order string, now, from, to time.Time) ([]blog.PostRef, error) {
+	where := ` WHERE p.kind = ? AND` + visible
+	args := []any{kind, now.UnixMilli()}
+	if !from.IsZero() {
+		where += ` AND p.published_at >= ?`
+		args = append(args, from.UnixMilli())
+	}
+	if !to.IsZero() {
+		where += ` AND p.published_at < ?`
+		args = append(args, to.UnixMilli())
+	}
+	rows, err := s.query(ctx, `SELECT p.id, p.kind, p.title, p.path, p.published_at, p.updated_at FROM posts p`+where+` ORDER BY `+order, args...)
+	if err != nil {
+		return nil, dbError(err, "listing posts")
+	}
+	defer rows.Close()
+	var refs []blog.PostRef
+	for rows.Next() {
+		var ref blog.PostRef
+		var pub, upd sql.NullInt64
+		if err := rows.Scan(&ref.ID, &ref.Kind, &ref.Title, &ref.Path, &pub, &upd); err != nil {
+			return nil, dbError(err, "listing posts")
+		}
+		ref.PublishedAt, ref.UpdatedAt = fromMS(pub), fromMS(upd)
+		refs = append(refs, ref)
+	}
+	return refs, dbError(rows.Err(), "listing posts")
+}
+
+// Archive returns the visible posts published in [from, to), newest first.
+func (s *Store) Archive(ctx context.Context, now, from, to time.Time) ([]blog.PostRef, error) {
+	return s.refs(ctx, blog.KindPost, "p.published_at DESC, p.id DESC", now, from, to)
+}
+
+// Pages returns every visible page, by title.
+func (s *Store) Pages(ctx context.Context, now time.Time) ([]blog.PostRef, error) {
+	return s.refs(ctx, blog.KindPage, "p.title, p.id", now, time.Time{}, time.Time{})
+}
+
+// SavePost inserts or updates a post with its tags, in one transaction. A
+// slug that clashes with another post's path gets "-2", "-3"… appended.
+func (s *Store) SavePost(ctx context.Context, p *blog.Post) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return dbError(err, "saving a post")
+	}
+	defer tx.Rollback()
+	s.queries.Add(1)
+	if err := savePost(ctx, tx, p); err != nil {
+		return err
+	}
+	return dbError(tx.Commit(), "saving a post")
+}
+
+// savePost writes p and its tags in tx. p.Path was computed by the caller
+// from the slug; when it clashes, the slug and path get a numeric suffix.
+func savePost(ctx context.Context, tx *sql.Tx, p *blog.Post) error {
+	if p.ID == "" {
+		id, err := uuid.NewV7()
+		if err != nil {
+			return blog.Wrap(blog.EINTERNAL, err, "making an id")
+		}
+		p.ID = id.String()
+	}
+	if p.Path != "" {
+		base, slug := p.Path, p.Slug
+		for i := 2; ; i++ {
+			var other string
+			err := tx.QueryRowContext(ctx, `SELECT id FROM posts WHERE path = ? AND id <> ?`, p.Path, p.ID).Scan(&other)
+			if errors.Is(err, sql.ErrNoRows) {
+				break
+			}
+			if err != nil {
+				return dbError(err, "checking the path")
+			}
+			if i > 1000 {
+				return blog.Errorf(blog.ECONFLICT, "The path %s is taken.", base)
+			}
+			p.Slug = fmt.Sprintf("%s-%d", slug, i)
+			p.Path = strings.TrimSuffix(base, slug+"/") + p.Slug + "/"
+		}
+	}
+	var path any
+	if p.Path != "" {
+		path = p.Path
+	}
+	var author any
+	if p.AuthorID != 0 {
+		author = p.AuthorID
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO posts (id, kind, slug, title, body, format, excerpt, description, status, pinned,
+			author_id, published_at, updated_at, created_at, path, content_html, excerpt_html, has_more, toc_html, word_count, render_version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, slug = excluded.slug, title = excluded.title, body = excluded.body,
+			format = excluded.format, excerpt = excluded.excerpt, description = excluded.description, status = excluded.status,
+			pinned = excluded.pinned, author_id = excluded.author_id, published_at = excluded.published_at,
+			updated_at = excluded.updated_at, path = excluded.path, content_html = excluded.content_html,
+			excerpt_html = excluded.excerpt_html, has_more = excluded.has_more, toc_html = excluded.toc_html,
+			word_count = excluded.word_count, render_version = excluded.render_version`,
+		p.ID, p.Kind, p.Slug, p.Title, p.Body, p.Format, p.Excerpt, p.Description, p.Status, p.Pinned,
+		author, ms(p.PublishedAt), p.UpdatedAt.UnixMilli(), p.CreatedAt.UnixMilli(), path,
+		p.Rendered.HTML, p.Rendered.ExcerptHTML, p.Rendered.HasMore, p.Rendered.TOCHTML, p.Rendered.WordCount, p.Rendered.Version)
+	if err != nil {
+		return dbError(err, "saving a post")
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM post_tags WHERE post_id = ?`, p.ID); err != nil {
+		return dbError(err, "saving tags")
+	}
+	for i := range p.Tags {
+		t := &p.Tags[i]
+		if t.Slug == "" {
+			t.Slug = blog.Slugify(t.Name)
+		}
+		if t.Slug == "" {
+			return blog.Errorf(blog.EINVALID, "tag %q: a tag needs at least one letter or digit", t.Name)
+		}
+		err := tx.QueryRowContext(ctx, `INSERT INTO tags (slug, name) VALUES (?, ?)
+			ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug RETURNING id, name`, t.Slug, t.Name).Scan(&t.ID, &t.Name)
+		if err != nil {
+			return dbError(err, "saving tags")
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO post_tags (post_id, tag_id, position) VALUES (?, ?, ?)`, p.ID, t.ID, i); err != nil {
+			return dbError(err, "saving tags")
+		}
+	}
+	return nil
+}
