@@ -1,0 +1,310 @@
+// Package storetest is the conformance suite every blog store must pass:
+// the same tests run against SQLite and (once it exists) PostgreSQL, so the
+// two backends cannot drift apart.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"octavo/internal/blog"
+	"octavo/internal/content"
+	"octavo/internal/markdown"
+)
+
+// Store is what the suite needs: a blog store that can also read any post
+// by id (for the content service) and add redirects.
+type Store interface {
+	content.Store
+	AddRedirect(ctx context.Context, from, to string) error
+}
+
+// Open returns a new, empty store for one test.
+type Open func(t *testing.T) Store
+
+var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+// Run runs the whole suite.
+func Run(t *testing.T, open Open) {
+	tests := []struct {
+		name string
+		fn   func(*testing.T, Store, *content.Service, *blog.FixedClock)
+	}{
+		{"SaveAndRead", testSaveAndRead},
+		{"PathClash", testPathClash},
+		{"Visibility", testVisibility},
+		{"ListPosts", testListPosts},
+		{"Neighbours", testNeighbours},
+		{"ArchiveAndTags", testArchiveAndTags},
+		{"Redirects", testRedirects},
+		{"Settings", testSettings},
+		{"Seeded", testSeeded},
+		{"NotFound", testNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := open(t)
+			clock := &blog.FixedClock{T: t0}
+			svc := content.New(s, markdown.New(), clock, nil)
+			tt.fn(t, s, svc, clock)
+		})
+	}
+}
+
+func save(t *testing.T, svc *content.Service, p *blog.Post) *blog.Post {
+	t.Helper()
+	if err := svc.Save(context.Background(), p); err != nil {
+		t.Fatalf("Save(%q): %v", p.Title, err)
+	}
+	return p
+}
+
+func published(title string, at time.Time, tags ...string) *blog.Post {
+	p := &blog.Post{Title: title, Body: "Body of " + title + ".", Status: blog.StatusPublished, PublishedAt: at}
+	for _, tg := range tags {
+		p.Tags = append(p.Tags, blog.Tag{Name: tg})
+	}
+	return p
+}
+
+func testSaveAndRead(t *testing.T, s Store, svc *content.Service, clock *blog.FixedClock) {
+	ctx := context.Background()
+	u := &blog.User{Username: "ada", DisplayName: "Ada", Role: blog.RoleAuthor}
+	if err := s.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	p := published("Hello, SQL", t0.Add(-time.Hour), "Go", "Databases")
+	p.AuthorID = u.ID
+	p.Body = "Intro.\n\n<!--more-->\n\n## More\n\ntext"
+	p.Description = "desc"
+	save(t, svc, p)
+	if len(p.ID) != 36 || p.ID[14] != '7' {
+		t.Fatalf("want a UUIDv7 id, got %q", p.ID)
+	}
+	got, err := s.PostByPath(ctx, "/2026/03/hello-sql/", clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ID != p.ID || got.Title != p.Title || got.Body != p.Body || got.Description != "desc" ||
+		got.Author.DisplayName != "Ada" || !got.PublishedAt.Equal(p.PublishedAt.Truncate(time.Millisecond)) {
+		t.Errorf("read back %+v", got)
+	}
+	if !got.Rendered.HasMore || got.Rendered.ExcerptHTML != "<p>Intro.</p>\n" || got.Rendered.Version != markdown.Version {
+		t.Errorf("rendered: %+v", got.Rendered)
+	}
+	if len(got.Tags) != 2 || got.Tags[0].Slug != "go" || got.Tags[1].Name != "Databases" {
+		t.Errorf("tags in order: %+v", got.Tags)
+	}
+	// An update keeps the id and replaces the tags.
+	got.Title = "Hello again"
+	got.Tags = []blog.Tag{{Name: "Go"}}
+	save(t, svc, got)
+	again, err := s.PostByID(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Title != "Hello again" || len(again.Tags) != 1 {
+		t.Errorf("after update: %q %+v", again.Title, again.Tags)
+	}
+}
+
+func testPathClash(t *testing.T, s Store, svc *content.Service, clock *blog.FixedClock) {
+	a := save(t, svc, published("Same title", t0.Add(-2*time.Hour)))
+	b := save(t, svc, published("Same title", t0.Add(-time.Hour)))
+	c := save(t, svc, published("Same title", t0.Add(-time.Minute)))
+	if a.Path != "/2026/03/same-title/" || b.Path != "/2026/03/same-title-2/" || c.Path != "/2026/03/same-title-3/" {
+		t.Errorf("paths %s %s %s", a.Path, b.Path, c.Path)
+	}
+	// A page may not take a slug the router owns.
+	err := svc.Save(context.Background(), &blog.Post{Kind: blog.KindPage, Title: "Tag", Status: blog.StatusPublished})
+	if blog.ErrorCode(err) != blog.EINVALID || !strings.Contains(err.Error(), "reserved") {
+		t.Errorf("page slug tag: want EINVALID (reserved), got %v", err)
+	}
+}
+
+func testVisibility(t *testing.T, s Store, svc *content.Service, clock *blog.FixedClock) {
+	ctx := context.Background()
+	draft := save(t, svc, &blog.Post{Title: "Draft", Body: "x"})
+	future := save(t, svc, &blog.Post{Title: "Future", Body: "x", Status: blog.StatusScheduled, PublishedAt: t0.Add(time.Hour)})
+	trashed := save(t, svc, published("Trashed", t0.Add(-time.Hour)))
+	trashed.Status = blog.StatusTrashed
+	save(t, svc, trashed)
+	if draft.Path != "" {
+		t.Errorf("a draft has no permalink yet, got %q", draft.Path)
+	}
+	for _, path := range []string{future.Path, trashed.Path} {
+		if _, err := s.PostByPath(ctx, path, clock.Now()); !blog.IsNotFound(err) {
+			t.Errorf("%s: want ENOTFOUND, got %v", path, err)
+		}
+	}
+	posts, total, err := s.ListPosts(ctx, blog.ListQuery{Now: clock.Now(), Limit: 10})
+	if err != nil || total != 0 || len(posts) != 0 {
+		t.Errorf("want nothing visible, got %d (%v)", total, err)
+	}
+	if _, err := s.PostByPath(ctx, future.Path, t0.Add(2*time.Hour)); err != nil {
+		t.Errorf("scheduled post invisible after its time: %v", err)
+	}
+}
+
+func testListPosts(t *testing.T, s Store, svc *content.Service, clock *blog.FixedClock) {
+	ctx := context.Background()
+	for i := 0; i < 7; i++ {
+		tags := []string{"all"}
+		if i%2 == 0 {
+			tags = append(tags, "even")
+		}
+		p := published("Post "+string(rune('A'+i)), t0.Add(-time.Duration(7-i)*24*time.Hour), tags...)
+		p.Pinned = i == 1
+		save(t, svc, p)
+	}
+	posts, total, err := s.ListPosts(ctx, blog.ListQuery{Now: clock.Now(), PinnedFirst: true, Limit: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != 7 || titles(posts) != "Post B,Post G,Post F" {
+		t.Errorf("page 1: total %d, %s", total, titles(posts))
+	}
+	posts, total, _ = s.ListPosts(ctx, blog.ListQuery{Now: clock.Now(), Offset: 6, Limit: 3})
+	if total != 7 || titles(posts) != "Post A" {
+		t.Errorf("last page: total %d, %s", total, titles(posts))
+	}
+	posts, total, _ = s.ListPosts(ctx, blog.ListQuery{Now: clock.Now(), Offset: 30, Limit: 3})
+	if total != 7 || len(posts) != 0 {
+		t.Errorf("past the end: total %d, %d posts", total, len(posts))
+	}
+	posts, total, _ = s.ListPosts(ctx, blog.ListQuery{Now: clock.Now(), TagSlug: "even", Limit: 10})
+	if total != 4 || titles(posts) != "Post G,Post E,Post C,Post A" {
+		t.Errorf("tag: total %d, %s", total, titles(posts))
+	}
+	for _, p := range posts {
+		if len(p.Tags) != 2 {
+			t.Errorf("%s: tags not loaded: %+v", p.Title, p.Tags)
+		}
+	}
+	posts, _, _ = s.ListPosts(ctx, blog.ListQuery{Now: clock.Now(), From: t0.Add(-3 * 24 * time.Hour), To: t0.Add(-24 * time.Hour), Limit: 10})
+	if titles(posts) != "Post F,Post E" { // [From, To): G is at To
+		t.Errorf("range: %s", titles(posts))
+	}
+}
+
+func titles(posts []*blog.Post) string {
+	var s string
+	for i, p := range posts {
+		if i > 0 {
+			s += ","
+		}
+		s += p.Title
+	}
+	return s
+}
+
+func testNeighbours(t *testing.T, s Store, svc *content.Service, clock *blog.FixedClock) {
+	ctx := context.Background()
+	a := save(t, svc, published("A", t0.Add(-3*time.Hour)))
+	b := save(t, svc, published("B", t0.Add(-2*time.Hour)))
+	c := save(t, svc, published("C", t0.Add(-time.Hour)))
+	save(t, svc, &blog.Post{Title: "D", Body: "x", Status: blog.StatusScheduled, PublishedAt: t0.Add(time.Hour)})
+	older, newer, err := s.Neighbours(ctx, b, clock.Now())
+	if err != nil || older == nil || newer == nil || older.ID != a.ID || newer.ID != c.ID {
+		t.Fatalf("neighbours of B: %+v %+v %v", older, newer, err)
+	}
+	older, newer, _ = s.Neighbours(ctx, c, clock.Now())
+	if older == nil || older.ID != b.ID || newer != nil {
+		t.Errorf("neighbours of C (a scheduled post is not a neighbour yet): %+v %+v", older, newer)
+	}
+}
+
+func testArchiveAndTags(t *testing.T, s Store, svc *content.Service, clock *blog.FixedClock) {
+	ctx := context.Background()
+	save(t, svc, published("Jan", time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC), "x"))
+	save(t, svc, published("Feb", time.Date(2026, 2, 5, 0, 0, 0, 0, time.UTC), "x", "y"))
+	save(t, svc, &blog.Post{Kind: blog.KindPage, Title: "About", Body: "me", Status: blog.StatusPublished})
+	refs, err := s.Archive(ctx, clock.Now(), time.Time{}, time.Time{})
+	if err != nil || len(refs) != 2 || refs[0].Title != "Feb" {
+		t.Fatalf("archive: %+v %v", refs, err)
+	}
+	refs, _ = s.Archive(ctx, clock.Now(), time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC))
+	if len(refs) != 1 || refs[0].Title != "Jan" {
+		t.Errorf("January: %+v", refs)
+	}
+	pages, _ := s.Pages(ctx, clock.Now())
+	if len(pages) != 1 || pages[0].Path != "/about/" {
+		t.Errorf("pages: %+v", pages)
+	}
+	tags, _ := s.Tags(ctx, clock.Now())
+	if len(tags) != 2 || tags[0].Slug != "x" || tags[0].Count != 2 || tags[1].Count != 1 {
+		t.Errorf("tags: %+v", tags)
+	}
+	tag, err := s.TagBySlug(ctx, "y", clock.Now())
+	if err != nil || tag.Name != "y" || tag.Count != 1 {
+		t.Errorf("tag y: %+v %v", tag, err)
+	}
+}
+
+func testRedirects(t *testing.T, s Store, svc *content.Service, clock *blog.FixedClock) {
+	ctx := context.Background()
+	if err := s.AddRedirect(ctx, "/old/", "/new/"); err != nil {
+		t.Fatal(err)
+	}
+	if to, err := s.Redirect(ctx, "/old/"); err != nil || to != "/new/" {
+		t.Errorf("redirect: %q %v", to, err)
+	}
+	if err := s.AddRedirect(ctx, "/old/", "/newer/"); err != nil {
+		t.Fatal(err)
+	}
+	if to, _ := s.Redirect(ctx, "/old/"); to != "/newer/" {
+		t.Errorf("redirect not replaced: %q", to)
+	}
+}
+
+func testSettings(t *testing.T, s Store, svc *content.Service, clock *blog.FixedClock) {
+	ctx := context.Background()
+	st, err := s.Settings(ctx)
+	if err != nil || st.PostsPerPage != 10 || st.Permalink != "/:year/:month/:slug/" {
+		t.Fatalf("defaults: %+v %v", st, err)
+	}
+	st.Title = "Changed"
+	st.Menu = []blog.MenuItem{{Label: "Home", URL: "/"}}
+	if err := s.SaveSettings(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Settings(ctx)
+	if got.Title != "Changed" || len(got.Menu) != 1 {
+		t.Errorf("settings: %+v", got)
+	}
+	st.PostsPerPage = 0
+	if err := s.SaveSettings(ctx, st); blog.ErrorCode(err) != blog.EINVALID {
+		t.Errorf("want EINVALID for 0 posts per page, got %v", err)
+	}
+}
+
+func testSeeded(t *testing.T, s Store, svc *content.Service, clock *blog.FixedClock) {
+	ctx := context.Background()
+	if done, err := s.Seeded(ctx); err != nil || done {
+		t.Fatalf("new store seeded: %v %v", done, err)
+	}
+	if err := s.MarkSeeded(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if done, _ := s.Seeded(ctx); !done {
+		t.Error("MarkSeeded not kept")
+	}
+}
+
+func testNotFound(t *testing.T, s Store, svc *content.Service, clock *blog.FixedClock) {
+	ctx := context.Background()
+	_, err := s.PostByID(ctx, "0190d3c4-0000-7000-8000-000000000000")
+	var be *blog.Error
+	if !errors.As(err, &be) || be.Code != blog.ENOTFOUND {
+		t.Errorf("PostByID: %v", err)
+	}
+	if _, err := s.TagBySlug(ctx, "none", clock.Now()); !blog.IsNotFound(err) {
+		t.Errorf("TagBySlug: %v", err)
+	}
+	if _, err := s.Redirect(ctx, "/none/"); !blog.IsNotFound(err) {
+		t.Errorf("Redirect: %v", err)
+	}
+}
