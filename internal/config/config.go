@@ -104,7 +104,7 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer)
 			return c, fmt.Errorf("%s: unknown key %q", filepath.Join(c.DataDir, "octavo.toml"), und[0].String())
 		}
 	} else if !errors.Is(err, os.ErrNotExist) {
-		return c, err
+		return c, fmt.Errorf("data folder %s: %w", c.DataDir, err)
 	}
 	target := keys(&c)
 	for i, k := range ks {
