@@ -229,26 +229,41 @@ func codeCSS() ([]byte, error) {
 	var buf bytes.Buffer
 	f := chromahtml.New(chromahtml.WithClasses(true))
 	buf.WriteString("/* Code highlighting (chroma), light then dark. */\n")
-	if err := f.WriteCSS(&buf, accessible(styles.Get(lightStyle), chroma.MustParseColour(lightBG))); err != nil {
+	light, dark := styles.Get(lightStyle), styles.Get(darkStyle)
+	// Each palette sits in its own media query, so neither leaks into the
+	// other; both cover every token type that either one styles.
+	types := map[chroma.TokenType]bool{}
+	for _, tt := range append(light.Types(), dark.Types()...) {
+		types[tt] = true
+	}
+	buf.WriteString("@media not all and (prefers-color-scheme: dark) {\n")
+	if err := f.WriteCSS(&buf, accessible(light, chroma.MustParseColour(lightBG), types)); err != nil {
 		return nil, err
 	}
-	buf.WriteString("@media (prefers-color-scheme: dark) {\n")
-	if err := f.WriteCSS(&buf, accessible(styles.Get(darkStyle), chroma.MustParseColour(darkBG))); err != nil {
+	buf.WriteString("}\n@media (prefers-color-scheme: dark) {\n")
+	if err := f.WriteCSS(&buf, accessible(dark, chroma.MustParseColour(darkBG), types)); err != nil {
 		return nil, err
 	}
 	buf.WriteString("}\n.chroma { background-color: var(--code-bg); color: var(--fg); }\n")
 	return buf.Bytes(), nil
 }
 
-// accessible returns a copy of style whose colours contrast at least 4.6:1
-// with bg, moving each too-faint colour towards black or white.
-func accessible(style *chroma.Style, bg chroma.Colour) *chroma.Style {
+// accessible returns a copy of style for the token types given, on the
+// single background bg: every type gets a colour (the text colour when the
+// style has none), each too faint to contrast 4.6:1 with bg is moved
+// towards black or white, and per-token backgrounds are dropped.
+func accessible(style *chroma.Style, bg chroma.Colour, types map[chroma.TokenType]bool) *chroma.Style {
 	b := style.Builder()
 	dark := luminance(bg) < 0.5
-	for _, tt := range style.Types() {
+	text := style.Get(chroma.Background).Colour
+	for tt := range types {
 		e := style.Get(tt)
+		e.Background = 0
 		if tt == chroma.Background {
 			e.Background = bg
+		}
+		if !e.Colour.IsSet() {
+			e.Colour = text
 		}
 		if e.Colour.IsSet() {
 			c := e.Colour
