@@ -108,6 +108,9 @@ type Tag struct {
 	Slug  string
 	Name  string
 	Count int // visible posts carrying it, when a query asks for counts
+	// Updated is the latest publication or edit among its visible posts,
+	// filled by Reader.Tags (for the sitemap's lastmod).
+	Updated time.Time
 }
 
 // MonthCount is one month of the archive.

@@ -45,7 +45,8 @@ type Reader interface {
 	Neighbours(ctx context.Context, p *Post, now time.Time) (older, newer *PostRef, err error)
 	// TagBySlug returns a tag that has at least one visible post.
 	TagBySlug(ctx context.Context, slug string, now time.Time) (Tag, error)
-	// Tags returns every tag with its count of visible posts, by name.
+	// Tags returns every tag with its count of visible posts and the
+	// latest publication or edit among them (Tag.Updated), by name.
 	Tags(ctx context.Context, now time.Time) ([]Tag, error)
 	// Archive returns the visible posts (not pages) published in
 	// [from, to) (zero times leave that end open), newest first.

@@ -18,6 +18,7 @@ import (
 type Store interface {
 	blog.Store
 	PostByID(ctx context.Context, id string) (*blog.Post, error)
+	StalePosts(ctx context.Context, version int) ([]*blog.Post, error)
 }
 
 // Service writes content.
@@ -207,4 +208,28 @@ func (s *Service) neighbourKeys(ctx context.Context, p *blog.Post) ([]string, er
 		}
 	}
 	return keys, nil
+}
+
+// RerenderStale renders again every post whose stored HTML an older
+// Markdown pipeline made (markdown.Version changed), keeping everything
+// else, and returns how many it rendered. serve runs it at start-up.
+func (s *Service) RerenderStale(ctx context.Context) (int, error) {
+	posts, err := s.store.StalePosts(ctx, markdown.Version)
+	if err != nil {
+		return 0, err
+	}
+	for _, p := range posts {
+		r, err := s.md.Render(p.Body, p.Format, p.Excerpt)
+		if err != nil {
+			return 0, blog.Wrap(blog.EINTERNAL, err, "rendering %q again", p.Title)
+		}
+		p.Rendered = r
+		if err := s.store.SavePost(ctx, p); err != nil {
+			return 0, err
+		}
+	}
+	if len(posts) > 0 {
+		s.changed([]string{blog.DepList})
+	}
+	return len(posts), nil
 }

@@ -16,6 +16,7 @@ type listSpec struct {
 	page    int
 	pinned  bool
 	tagSlug string
+	tag     *blog.Tag // the tag of a tag page, for its feed links
 	heading string
 	title   string
 }
@@ -44,7 +45,7 @@ func (r *Renderer) list(ctx context.Context, s listSpec) (*Page, error) {
 		deps = []string{blog.DepTag(s.tagSlug)}
 	}
 	v := &View{Site: site, Heading: s.heading, Title: s.title, Description: st.Description,
-		Pager: pager(s.base, s.page, pages)}
+		Pager: pager(s.base, s.page, pages), Tag: s.tag}
 	path := s.base
 	if s.page > 1 {
 		path = fmt.Sprintf("%spage/%d/", s.base, s.page)
@@ -84,7 +85,7 @@ func (r *Renderer) tag(ctx context.Context, slug string, page int) (*Page, error
 	if err != nil {
 		return nil, err
 	}
-	return r.list(ctx, listSpec{base: "/tag/" + slug + "/", page: page, tagSlug: slug,
+	return r.list(ctx, listSpec{base: "/tag/" + slug + "/", page: page, tagSlug: slug, tag: &t,
 		heading: "Posts tagged “" + t.Name + "”", title: "Tag: " + t.Name})
 }
 

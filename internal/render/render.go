@@ -34,6 +34,8 @@ type Renderer struct {
 	theme *Theme
 	base  string // base URL without a trailing slash, e.g. "https://example.org"
 	clock blog.Clock
+	// sitemapLimit is the most URLs per sitemap file (SetSitemapLimit).
+	sitemapLimit int
 }
 
 // New returns a renderer reading from src. baseURL makes every absolute URL
@@ -58,6 +60,8 @@ var (
 	yearRE     = regexp.MustCompile(`^/([0-9]{4})/$`)
 	monthRE    = regexp.MustCompile(`^/([0-9]{4})/([0-9]{2})/$`)
 	positiveRE = regexp.MustCompile(`^[1-9][0-9]{0,5}$`)
+	tagFeedRE  = regexp.MustCompile(`^/tag/([^/]+)/(feed\.xml|atom\.xml|feed\.json)$`)
+	sitemapRE  = regexp.MustCompile(`^/sitemap-([1-9][0-9]{0,5})\.xml$`)
 )
 
 // Render answers one public path: the public URL space of the site is this
@@ -72,6 +76,21 @@ func (r *Renderer) Render(ctx context.Context, path string) (*Page, error) {
 		return r.list(ctx, listSpec{base: "/", page: 1, pinned: true})
 	case path == "/archive/":
 		return r.archive(ctx)
+	case path == "/feed.xml" || path == "/atom.xml" || path == "/feed.json":
+		f, _ := feedByFile(path[1:])
+		return r.feed(ctx, f, "")
+	case path == "/sitemap.xml":
+		return r.sitemap(ctx, 0)
+	case path == "/robots.txt":
+		return r.robots(), nil
+	}
+	if m := tagFeedRE.FindStringSubmatch(path); m != nil {
+		f, _ := feedByFile(m[2])
+		return r.feed(ctx, f, m[1])
+	}
+	if m := sitemapRE.FindStringSubmatch(path); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return r.sitemap(ctx, n)
 	}
 	if m := pageRE.FindStringSubmatch(path); m != nil {
 		return r.paged(ctx, m[1], func(n int) (*Page, error) {
@@ -176,6 +195,7 @@ func (r *Renderer) execute(name string, status int, v *View, deps []string) (*Pa
 	if tpl == nil {
 		return nil, fmt.Errorf("render: no template %q", name)
 	}
+	r.head(v)
 	var buf bytes.Buffer
 	buf.Grow(16 << 10)
 	if err := tpl.ExecuteTemplate(&buf, "base.html", v); err != nil {

@@ -304,8 +304,14 @@ func contrast(a, b chroma.Colour) float64 {
 	return (la + 0.05) / (lb + 0.05)
 }
 
-// sampleView fills every field a template may use.
+// sampleView fills every field a template may use, head metadata included.
 func sampleView() *View {
+	v := sampleFields()
+	(&Renderer{base: "http://example.org"}).head(v)
+	return v
+}
+
+func sampleFields() *View {
 	ref := RefView{Title: "Sample", Path: "/2026/01/sample/", PublishedAt: time.Unix(0, 0).UTC()}
 	pv := PostView{Kind: "post", Title: "Sample", Path: ref.Path, PublishedAt: ref.PublishedAt, UpdatedAt: ref.PublishedAt,
 		AuthorName: "A", Tags: []blog.Tag{{Slug: "t", Name: "t", Count: 1}}, HasMore: true, ReadingMinutes: 1}
@@ -314,6 +320,6 @@ func sampleView() *View {
 		Title: "S", Description: "d", Canonical: "/", Heading: "h",
 		Posts: []PostView{pv}, Post: &pv, Pager: &Pager{Page: 2, Pages: 3, Newer: "/", Older: "/page/3/"},
 		Older: &ref, Newer: &ref, Months: []MonthView{{Label: "January 2026", Path: "/2026/01/", Posts: []RefView{ref}}},
-		Tags: pv.Tags, Recent: []RefView{ref},
+		Tags: pv.Tags, Recent: []RefView{ref}, Tag: &pv.Tags[0],
 	}
 }

@@ -23,6 +23,13 @@ type View struct {
 	Months []MonthView
 	Tags   []blog.Tag
 	Recent []RefView
+
+	// Tag is the tag of a tag page (nil elsewhere): its feeds are announced.
+	Tag *blog.Tag
+	// Head metadata, filled by Renderer.head from the fields above.
+	Feeds  []FeedLink // feed autodiscovery: the site's feeds, then the tag's
+	OG     *OpenGraph // OpenGraph and Twitter card; nil on the 404 page
+	JSONLD any        // schema.org BlogPosting or WebSite, or nil
 }
 
 // SiteView is the part of the settings the templates show.

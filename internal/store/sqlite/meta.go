@@ -22,9 +22,10 @@ func (s *Store) TagBySlug(ctx context.Context, slug string, now time.Time) (blog
 	return t, dbError(err, "reading a tag")
 }
 
-// Tags returns every tag that has visible posts, with counts, by name.
+// Tags returns every tag that has visible posts, with counts and the time
+// of their latest change, by name.
 func (s *Store) Tags(ctx context.Context, now time.Time) ([]blog.Tag, error) {
-	rows, err := s.query(ctx, `SELECT t.id, t.slug, t.name, COUNT(*) FROM tags t
+	rows, err := s.query(ctx, `SELECT t.id, t.slug, t.name, COUNT(*), MAX(MAX(p.published_at, p.updated_at)) FROM tags t
 		JOIN post_tags pt ON pt.tag_id = t.id JOIN posts p ON p.id = pt.post_id
 		WHERE p.kind = 'post' AND`+visible+` GROUP BY t.id ORDER BY t.name, t.id`, now.UnixMilli())
 	if err != nil {
@@ -34,9 +35,11 @@ func (s *Store) Tags(ctx context.Context, now time.Time) ([]blog.Tag, error) {
 	var tags []blog.Tag
 	for rows.Next() {
 		var t blog.Tag
-		if err := rows.Scan(&t.ID, &t.Slug, &t.Name, &t.Count); err != nil {
+		var updated sql.NullInt64
+		if err := rows.Scan(&t.ID, &t.Slug, &t.Name, &t.Count, &updated); err != nil {
 			return nil, dbError(err, "listing tags")
 		}
+		t.Updated = fromMS(updated)
 		tags = append(tags, t)
 	}
 	return tags, dbError(rows.Err(), "listing tags")

@@ -329,3 +329,25 @@ func savePost(ctx context.Context, tx *sql.Tx, p *blog.Post) error {
 	}
 	return nil
 }
+
+// StalePosts returns every post and page (any status) whose stored HTML was
+// made by a Markdown pipeline older than version, with their tags.
+func (s *Store) StalePosts(ctx context.Context, version int) ([]*blog.Post, error) {
+	rows, err := s.query(ctx, `SELECT `+postColumns+postFrom+` WHERE p.render_version < ? ORDER BY p.id`, version)
+	if err != nil {
+		return nil, dbError(err, "listing stale posts")
+	}
+	defer rows.Close()
+	var posts []*blog.Post
+	for rows.Next() {
+		p, err := scanPost(rows)
+		if err != nil {
+			return nil, dbError(err, "listing stale posts")
+		}
+		posts = append(posts, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, dbError(err, "listing stale posts")
+	}
+	return posts, s.loadTags(ctx, posts)
+}

@@ -43,6 +43,7 @@ func Run(t *testing.T, open Open) {
 		{"Settings", testSettings},
 		{"Seeded", testSeeded},
 		{"NotFound", testNotFound},
+		{"RerenderStale", testRerenderStale},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -306,5 +307,26 @@ func testNotFound(t *testing.T, s Store, svc *content.Service, clock *blog.Fixed
 	}
 	if _, err := s.Redirect(ctx, "/none/"); !blog.IsNotFound(err) {
 		t.Errorf("Redirect: %v", err)
+	}
+}
+
+func testRerenderStale(t *testing.T, s Store, svc *content.Service, clock *blog.FixedClock) {
+	ctx := context.Background()
+	p := save(t, svc, published("Stale", t0.Add(-time.Hour)))
+	p.Rendered = blog.Rendered{HTML: "<p>old</p>", Version: markdown.Version - 1}
+	updated := p.UpdatedAt
+	if err := s.SavePost(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	n, err := svc.RerenderStale(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("RerenderStale: %d %v", n, err)
+	}
+	got, _ := s.PostByID(ctx, p.ID)
+	if got.Rendered.Version != markdown.Version || got.Rendered.HTML != "<p>Body of Stale.</p>\n" || !got.UpdatedAt.Equal(updated.Truncate(time.Millisecond)) {
+		t.Errorf("after re-render: %+v, updated %v", got.Rendered, got.UpdatedAt)
+	}
+	if n, _ := svc.RerenderStale(ctx); n != 0 {
+		t.Errorf("second run rendered %d", n)
 	}
 }
