@@ -29,6 +29,10 @@ const usage = `octavo runs a blog.
 
 Usage:
   octavo serve [flags]     run the blog (see octavo serve --help)
+  octavo migrate [status|up] [--data DIR | --database URL]
+                           show or apply schema migrations
+  octavo db copy --from DATABASE --to DATABASE
+                           copy a whole blog, e.g. from SQLite to PostgreSQL
   octavo version           print the version
 
 With no configuration, serve keeps everything in ./octavo-data/ and writes
@@ -48,6 +52,10 @@ func Run(ctx context.Context, args []string, env Env) error {
 	switch args[0] {
 	case "serve":
 		err = serve(ctx, args[1:], env)
+	case "migrate":
+		err = migrate(ctx, args[1:], env)
+	case "db":
+		err = db(ctx, args[1:], env)
 	case "version", "--version":
 		fmt.Fprintln(env.Stdout, "octavo", Version)
 	case "help", "-h", "--help":

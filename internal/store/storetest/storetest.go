@@ -6,7 +6,9 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -44,6 +46,15 @@ func Run(t *testing.T, open Open) {
 		{"Seeded", testSeeded},
 		{"NotFound", testNotFound},
 		{"RerenderStale", testRerenderStale},
+		{"TagUpdated", testTagUpdated},
+		{"TagUpsertKeepsName", testTagUpsertKeepsName},
+		{"UnicodeSlugs", testUnicodeSlugs},
+		{"OrderingTies", testOrderingTies},
+		{"ByteOrder", testByteOrder},
+		{"Times", testTimes},
+		{"VisibleBoundary", testVisibleBoundary},
+		{"ConcurrentSaves", testConcurrentSaves},
+		{"DuplicateUser", testDuplicateUser},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -259,6 +270,19 @@ func testRedirects(t *testing.T, s Store, svc *content.Service, clock *blog.Fixe
 	if to, _ := s.Redirect(ctx, "/old/"); to != "/newer/" {
 		t.Errorf("redirect not replaced: %q", to)
 	}
+	// A path matches exactly: no trailing-slash or case folding here (the
+	// renderer decides about "/old" → "/old/").
+	for _, p := range []string{"/old", "/OLD/", "/old/x/"} {
+		if _, err := s.Redirect(ctx, p); !blog.IsNotFound(err) {
+			t.Errorf("Redirect(%q): want ENOTFOUND, got %v", p, err)
+		}
+	}
+	if err := s.AddRedirect(ctx, "/2019/05/café-crème/", "/2026/03/café-crème/"); err != nil {
+		t.Fatal(err)
+	}
+	if to, err := s.Redirect(ctx, "/2019/05/café-crème/"); err != nil || to != "/2026/03/café-crème/" {
+		t.Errorf("unicode redirect: %q %v", to, err)
+	}
 }
 
 func testSettings(t *testing.T, s Store, svc *content.Service, clock *blog.FixedClock) {
@@ -328,5 +352,258 @@ func testRerenderStale(t *testing.T, s Store, svc *content.Service, clock *blog.
 	}
 	if n, _ := svc.RerenderStale(ctx); n != 0 {
 		t.Errorf("second run rendered %d", n)
+	}
+}
+
+// testTagUpdated checks Tag.Updated: the latest publication or edit among a
+// tag's visible posts, to the millisecond, ignoring posts not visible yet.
+func testTagUpdated(t *testing.T, s Store, svc *content.Service, clock *blog.FixedClock) {
+	ctx := context.Background()
+	ms := func(d time.Duration) time.Time { return t0.Add(d).Add(123456 * time.Nanosecond) } // sub-ms part dropped
+	// Published ten days ago, edited five days ago: the edit is later.
+	clock.T = ms(-5 * 24 * time.Hour)
+	save(t, svc, published("Edited", ms(-10*24*time.Hour), "edited", "both"))
+	// Saved three days ago for publication two days ago: publication is later.
+	clock.T = ms(-3 * 24 * time.Hour)
+	save(t, svc, published("Later", ms(-2*24*time.Hour), "later", "both"))
+	// Scheduled after now: not visible, not counted.
+	clock.T = t0
+	save(t, svc, &blog.Post{Title: "Future", Body: "x", Status: blog.StatusScheduled, PublishedAt: t0.Add(time.Hour),
+		Tags: []blog.Tag{{Name: "both"}, {Name: "later"}}})
+	tags, err := s.Tags(ctx, clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]struct {
+		count   int
+		updated time.Time
+	}{
+		"both":   {2, ms(-2 * 24 * time.Hour)},
+		"edited": {1, ms(-5 * 24 * time.Hour)},
+		"later":  {1, ms(-2 * 24 * time.Hour)},
+	}
+	if len(tags) != len(want) {
+		t.Fatalf("tags: %+v", tags)
+	}
+	for _, tg := range tags {
+		w := want[tg.Slug]
+		if tg.Count != w.count || !tg.Updated.Equal(w.updated.Truncate(time.Millisecond)) || tg.Updated.Location() != time.UTC {
+			t.Errorf("tag %s: count %d updated %v, want %d %v (UTC)", tg.Slug, tg.Count, tg.Updated, w.count, w.updated.Truncate(time.Millisecond))
+		}
+	}
+}
+
+// testTagUpsertKeepsName checks that a tag is found by slug on a later
+// save: the first spelling of its name stays.
+func testTagUpsertKeepsName(t *testing.T, s Store, svc *content.Service, clock *blog.FixedClock) {
+	ctx := context.Background()
+	a := save(t, svc, published("A", t0.Add(-2*time.Hour), "Go"))
+	b := save(t, svc, published("B", t0.Add(-time.Hour), "GO"))
+	if a.Tags[0].ID != b.Tags[0].ID || b.Tags[0].Name != "Go" {
+		t.Errorf("tag GO after Go: %+v, %+v", a.Tags, b.Tags)
+	}
+	tags, _ := s.Tags(ctx, clock.Now())
+	if len(tags) != 1 || tags[0].Name != "Go" || tags[0].Count != 2 {
+		t.Errorf("tags: %+v", tags)
+	}
+}
+
+// testUnicodeSlugs checks that non-ASCII slugs, paths and tags are stored
+// and found byte for byte, and clash like ASCII ones.
+func testUnicodeSlugs(t *testing.T, s Store, svc *content.Service, clock *blog.FixedClock) {
+	ctx := context.Background()
+	a := save(t, svc, published("Café à Zürich", t0.Add(-2*time.Hour), "Ünïcode", "日本語"))
+	b := save(t, svc, published("café à zürich", t0.Add(-time.Hour)))
+	if a.Path != "/2026/03/café-à-zürich/" || b.Path != "/2026/03/café-à-zürich-2/" {
+		t.Errorf("paths %q %q", a.Path, b.Path)
+	}
+	got, err := s.PostByPath(ctx, a.Path, clock.Now())
+	if err != nil || got.ID != a.ID || got.Title != "Café à Zürich" {
+		t.Fatalf("PostByPath(%q): %+v %v", a.Path, got, err)
+	}
+	if len(got.Tags) != 2 || got.Tags[0].Slug != "ünïcode" || got.Tags[1].Slug != "日本語" {
+		t.Errorf("tags: %+v", got.Tags)
+	}
+	// NFD spelling of the same path is another path: stored bytes match exactly.
+	if _, err := s.PostByPath(ctx, "/2026/03/cafe\u0301-à-zürich/", clock.Now()); !blog.IsNotFound(err) {
+		t.Errorf("NFD path: want ENOTFOUND, got %v", err)
+	}
+	tag, err := s.TagBySlug(ctx, "日本語", clock.Now())
+	if err != nil || tag.Name != "日本語" || tag.Count != 1 {
+		t.Errorf("TagBySlug: %+v %v", tag, err)
+	}
+	posts, total, err := s.ListPosts(ctx, blog.ListQuery{Now: clock.Now(), TagSlug: "ünïcode", Limit: 10})
+	if err != nil || total != 1 || posts[0].ID != a.ID {
+		t.Errorf("ListPosts by unicode tag: %d %v", total, err)
+	}
+}
+
+// testOrderingTies checks that posts published at the same millisecond
+// have one order everywhere: the later id (UUIDv7: the later created)
+// first, and that neighbours and pages step through ties one by one.
+func testOrderingTies(t *testing.T, s Store, svc *content.Service, clock *blog.FixedClock) {
+	ctx := context.Background()
+	at := t0.Add(-time.Hour)
+	var ps []*blog.Post
+	for _, title := range []string{"Tie one", "Tie two", "Tie three"} {
+		ps = append(ps, save(t, svc, published(title, at)))
+	}
+	pinned := published("Pinned old", at.Add(-time.Hour))
+	pinned.Pinned = true
+	save(t, svc, pinned)
+	if !(ps[0].ID < ps[1].ID && ps[1].ID < ps[2].ID) {
+		t.Fatalf("ids not increasing: %s %s %s", ps[0].ID, ps[1].ID, ps[2].ID)
+	}
+	posts, total, err := s.ListPosts(ctx, blog.ListQuery{Now: clock.Now(), Limit: 10})
+	if err != nil || total != 4 || titles(posts) != "Tie three,Tie two,Tie one,Pinned old" {
+		t.Errorf("newest first, ties by id: %s (%d) %v", titles(posts), total, err)
+	}
+	posts, _, _ = s.ListPosts(ctx, blog.ListQuery{Now: clock.Now(), PinnedFirst: true, Limit: 10})
+	if titles(posts) != "Pinned old,Tie three,Tie two,Tie one" {
+		t.Errorf("pinned first: %s", titles(posts))
+	}
+	var paged []string
+	for off := 0; off < 4; off++ {
+		posts, _, _ := s.ListPosts(ctx, blog.ListQuery{Now: clock.Now(), PinnedFirst: true, Offset: off, Limit: 1})
+		paged = append(paged, titles(posts))
+	}
+	if strings.Join(paged, ",") != "Pinned old,Tie three,Tie two,Tie one" {
+		t.Errorf("one a page: %v", paged)
+	}
+	older, newer, err := s.Neighbours(ctx, ps[1], clock.Now())
+	if err != nil || older == nil || newer == nil || older.ID != ps[0].ID || newer.ID != ps[2].ID {
+		t.Errorf("neighbours of the middle tie: %+v %+v %v", older, newer, err)
+	}
+	older, newer, _ = s.Neighbours(ctx, ps[0], clock.Now())
+	if older == nil || older.Title != "Pinned old" || newer == nil || newer.ID != ps[1].ID {
+		t.Errorf("neighbours of the first tie: %+v %+v", older, newer)
+	}
+	refs, _ := s.Archive(ctx, clock.Now(), time.Time{}, time.Time{})
+	if len(refs) != 4 || refs[0].ID != ps[2].ID || refs[2].ID != ps[0].ID {
+		t.Errorf("archive: %+v", refs)
+	}
+	// Limit 0 means no limit.
+	if posts, total, _ := s.ListPosts(ctx, blog.ListQuery{Now: clock.Now()}); len(posts) != 4 || total != 4 {
+		t.Errorf("no limit: %d posts, total %d", len(posts), total)
+	}
+}
+
+// testByteOrder checks that text sorts by its bytes (as SQLite compares),
+// whatever the database's locale: upper case before lower case before
+// accented letters.
+func testByteOrder(t *testing.T, s Store, svc *content.Service, clock *blog.FixedClock) {
+	ctx := context.Background()
+	save(t, svc, published("One", t0.Add(-time.Hour), "apple", "Zebra", "Äpfel", "banana"))
+	tags, err := s.Tags(ctx, clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, tg := range tags {
+		names = append(names, tg.Name)
+	}
+	if strings.Join(names, ",") != "Zebra,apple,banana,Äpfel" {
+		t.Errorf("tags by name: %v", names)
+	}
+	for _, title := range []string{"b page", "B page", "a page", "Å page"} {
+		save(t, svc, &blog.Post{Kind: blog.KindPage, Title: title, Body: "x", Status: blog.StatusPublished})
+	}
+	pages, _ := s.Pages(ctx, clock.Now())
+	var got []string
+	for _, p := range pages {
+		got = append(got, p.Title)
+	}
+	if strings.Join(got, ",") != "B page,a page,b page,Å page" {
+		t.Errorf("pages by title: %v", got)
+	}
+}
+
+// testTimes checks that times come back equal to the millisecond, in UTC,
+// for dates before 1970 and far ahead too.
+func testTimes(t *testing.T, s Store, svc *content.Service, clock *blog.FixedClock) {
+	ctx := context.Background()
+	for _, at := range []time.Time{
+		time.Date(1969, 12, 31, 23, 59, 59, 999_999_999, time.UTC),
+		time.Date(1901, 1, 1, 0, 0, 0, 1_000_000, time.FixedZone("X", 5*3600)),
+		t0.Add(-1500 * time.Microsecond),
+	} {
+		p := save(t, svc, published("At "+at.String(), at))
+		got, err := s.PostByID(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.PublishedAt.Equal(at.Truncate(time.Millisecond)) || got.PublishedAt.Location() != time.UTC ||
+			!got.CreatedAt.Equal(p.CreatedAt.Truncate(time.Millisecond)) || !got.UpdatedAt.Equal(clock.Now().Truncate(time.Millisecond)) {
+			t.Errorf("%v: read back published %v created %v updated %v", at, got.PublishedAt, got.CreatedAt, got.UpdatedAt)
+		}
+	}
+	refs, _ := s.Archive(ctx, clock.Now(), time.Date(1969, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC))
+	if len(refs) != 1 || refs[0].PublishedAt.Year() != 1969 {
+		t.Errorf("archive of 1969: %+v", refs)
+	}
+	draft := save(t, svc, &blog.Post{Title: "Undated draft", Body: "x"})
+	got, _ := s.PostByID(ctx, draft.ID)
+	if !got.PublishedAt.IsZero() || got.Path != "" {
+		t.Errorf("a draft without a date reads back %v %q", got.PublishedAt, got.Path)
+	}
+}
+
+// testVisibleBoundary checks that a post is visible from its publication
+// time on, to the millisecond.
+func testVisibleBoundary(t *testing.T, s Store, svc *content.Service, clock *blog.FixedClock) {
+	ctx := context.Background()
+	p := save(t, svc, &blog.Post{Title: "On the dot", Body: "x", Status: blog.StatusScheduled, PublishedAt: t0.Add(time.Hour)})
+	if _, err := s.PostByPath(ctx, p.Path, t0.Add(time.Hour-time.Millisecond)); !blog.IsNotFound(err) {
+		t.Errorf("a millisecond early: %v", err)
+	}
+	if _, err := s.PostByPath(ctx, p.Path, t0.Add(time.Hour)); err != nil {
+		t.Errorf("on time: %v", err)
+	}
+}
+
+// testConcurrentSaves checks that posts saved at the same time with the
+// same title all get a path of their own (a unique path, never an error).
+func testConcurrentSaves(t *testing.T, s Store, svc *content.Service, clock *blog.FixedClock) {
+	const n = 8
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	posts := make([]*blog.Post, n)
+	for i := range n {
+		posts[i] = published("Race", t0.Add(-time.Hour), "race")
+		wg.Go(func() { errs[i] = svc.Save(context.Background(), posts[i]) })
+	}
+	wg.Wait()
+	paths := map[string]bool{}
+	for i, p := range posts {
+		if errs[i] != nil {
+			t.Errorf("save %d: %v", i, errs[i])
+			continue
+		}
+		paths[p.Path] = true
+	}
+	for i := 1; i <= n; i++ {
+		want := "/2026/03/race/"
+		if i > 1 {
+			want = fmt.Sprintf("/2026/03/race-%d/", i)
+		}
+		if !paths[want] {
+			t.Errorf("no post at %s; paths: %v", want, paths)
+		}
+	}
+	tag, err := s.TagBySlug(context.Background(), "race", clock.Now())
+	if err != nil || tag.Count != n {
+		t.Errorf("tag race: %+v %v", tag, err)
+	}
+}
+
+// testDuplicateUser checks that a taken username is a conflict.
+func testDuplicateUser(t *testing.T, s Store, svc *content.Service, clock *blog.FixedClock) {
+	ctx := context.Background()
+	if err := s.CreateUser(ctx, &blog.User{Username: "ada", DisplayName: "Ada", Role: blog.RoleOwner}); err != nil {
+		t.Fatal(err)
+	}
+	err := s.CreateUser(ctx, &blog.User{Username: "ada", DisplayName: "Other", Role: blog.RoleAuthor})
+	if blog.ErrorCode(err) != blog.ECONFLICT {
+		t.Errorf("second ada: want ECONFLICT, got %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -25,7 +25,7 @@ func (s *Store) TagBySlug(ctx context.Context, slug string, now time.Time) (blog
 // Tags returns every tag that has visible posts, with counts and the time
 // of their latest change, by name.
 func (s *Store) Tags(ctx context.Context, now time.Time) ([]blog.Tag, error) {
-	rows, err := s.query(ctx, `SELECT t.id, t.slug, t.name, COUNT(*), MAX(MAX(p.published_at, p.updated_at)) FROM tags t
+	rows, err := s.query(ctx, `SELECT t.id, t.slug, t.name, COUNT(*), MAX(`+s.d.Greatest+`(p.published_at, p.updated_at)) FROM tags t
 		JOIN post_tags pt ON pt.tag_id = t.id JOIN posts p ON p.id = pt.post_id
 		WHERE p.kind = 'post' AND`+visible+` GROUP BY t.id ORDER BY t.name, t.id`, now.UnixMilli())
 	if err != nil {
@@ -57,7 +57,7 @@ func (s *Store) Redirect(ctx context.Context, path string) (string, error) {
 
 // AddRedirect records that from now lives at to.
 func (s *Store) AddRedirect(ctx context.Context, from, to string) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO redirects (from_path, to_path, created_at) VALUES (?, ?, ?)
+	_, err := s.exec(ctx, `INSERT INTO redirects (from_path, to_path, created_at) VALUES (?, ?, ?)
 		ON CONFLICT (from_path) DO UPDATE SET to_path = excluded.to_path`, from, to, time.Now().UnixMilli())
 	return dbError(err, "saving a redirect")
 }
@@ -97,7 +97,7 @@ func (s *Store) SaveSettings(ctx context.Context, st blog.Settings) error {
 	if err != nil {
 		return blog.Wrap(blog.EINTERNAL, err, "encoding settings")
 	}
-	if _, err := s.db.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('site', ?)
+	if _, err := s.exec(ctx, `INSERT INTO settings (key, value) VALUES ('site', ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, string(raw)); err != nil {
 		return dbError(err, "saving settings")
 	}
@@ -116,7 +116,24 @@ func (s *Store) CreateUser(ctx context.Context, u *blog.User) error {
 	if u.Email != "" {
 		email = u.Email
 	}
-	err := s.db.QueryRowContext(ctx, `INSERT INTO users (username, email, display_name, role, password_hash, created_at)
+	err := s.queryRow(ctx, `INSERT INTO users (username, email, display_name, role, password_hash, created_at)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, u.Username, email, u.DisplayName, u.Role, u.PasswordHash, u.CreatedAt.UnixMilli()).Scan(&u.ID)
+	if err != nil && s.d.IsUniqueViolation != nil && s.d.IsUniqueViolation(err) {
+		return blog.Wrap(blog.ECONFLICT, err, "The username %q or its email address is taken.", u.Username)
+	}
 	return dbError(err, "creating a user")
+}
+
+// Seeded reports whether demo content was offered to this database.
+func (s *Store) Seeded(ctx context.Context) (bool, error) {
+	var n int
+	err := s.queryRow(ctx, `SELECT COUNT(*) FROM settings WHERE key = 'seeded'`).Scan(&n)
+	return n > 0, dbError(err, "reading the seed mark")
+}
+
+// MarkSeeded records that demo content was offered.
+func (s *Store) MarkSeeded(ctx context.Context) error {
+	_, err := s.exec(ctx, `INSERT INTO settings (key, value) VALUES ('seeded', '1')
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`)
+	return dbError(err, "writing the seed mark")
 }

@@ -1,10 +1,11 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -66,9 +67,9 @@ func (s *Store) ListPosts(ctx context.Context, q blog.ListQuery) ([]*blog.Post, 
 	if q.PinnedFirst {
 		order = ` ORDER BY p.pinned DESC, p.published_at DESC, p.id DESC`
 	}
-	limit := q.Limit
+	limit := int64(q.Limit)
 	if limit <= 0 {
-		limit = -1
+		limit = math.MaxInt64 // no limit, in words every dialect accepts
 	}
 	rows, err := s.query(ctx, `SELECT `+postColumns+`, COUNT(*) OVER ()`+postFrom+where+order+` LIMIT ? OFFSET ?`,
 		append(args, limit, q.Offset)...)
@@ -176,10 +177,10 @@ func (s *Store) Neighbours(ctx context.Context, p *blog.Post, now time.Time) (ol
 	at, n := p.PublishedAt.UnixMilli(), now.UnixMilli()
 	rows, err := s.query(ctx, `SELECT * FROM (SELECT 'older', p.id, p.kind, p.title, p.path, p.published_at, p.updated_at FROM posts p
 			WHERE p.kind = 'post' AND`+visible+` AND (p.published_at < ? OR (p.published_at = ? AND p.id < ?))
-			ORDER BY p.published_at DESC, p.id DESC LIMIT 1)
+			ORDER BY p.published_at DESC, p.id DESC LIMIT 1) AS o
 		UNION ALL SELECT * FROM (SELECT 'newer', p.id, p.kind, p.title, p.path, p.published_at, p.updated_at FROM posts p
 			WHERE p.kind = 'post' AND`+visible+` AND (p.published_at > ? OR (p.published_at = ? AND p.id > ?))
-			ORDER BY p.published_at ASC, p.id ASC LIMIT 1)`,
+			ORDER BY p.published_at ASC, p.id ASC LIMIT 1) AS n`,
 		n, at, at, p.ID, n, at, at, p.ID)
 	if err != nil {
 		return nil, nil, dbError(err, "reading neighbours")
@@ -243,8 +244,22 @@ func (s *Store) Pages(ctx context.Context, now time.Time) ([]blog.PostRef, error
 
 // SavePost inserts or updates a post with its tags, in one transaction. A
 // slug that clashes with another post's path gets "-2", "-3"… appended.
+// When another process takes the same path between the check and the
+// write, the transaction is tried again (three times at most).
 func (s *Store) SavePost(ctx context.Context, p *blog.Post) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	slug, path := p.Slug, p.Path
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		p.Slug, p.Path = slug, path
+		if err = s.savePostTx(ctx, p); err == nil || s.d.IsUniqueViolation == nil || !s.d.IsUniqueViolation(err) {
+			return err
+		}
+	}
+	return blog.Wrap(blog.ECONFLICT, err, "The path %s was taken by another write at the same time; try again.", path)
+}
+
+func (s *Store) savePostTx(ctx context.Context, p *blog.Post) error {
+	tx, err := s.begin(ctx, nil)
 	if err != nil {
 		return dbError(err, "saving a post")
 	}
@@ -258,13 +273,19 @@ func (s *Store) SavePost(ctx context.Context, p *blog.Post) error {
 
 // savePost writes p and its tags in tx. p.Path was computed by the caller
 // from the slug; when it clashes, the slug and path get a numeric suffix.
-func savePost(ctx context.Context, tx *sql.Tx, p *blog.Post) error {
+func savePost(ctx context.Context, tx rebindTx, p *blog.Post) error {
+	d := tx.d
 	if p.ID == "" {
 		id, err := uuid.NewV7()
 		if err != nil {
 			return blog.Wrap(blog.EINTERNAL, err, "making an id")
 		}
 		p.ID = id.String()
+	}
+	if p.Path != "" && d.PathLock != "" {
+		if _, err := tx.ExecContext(ctx, d.PathLock, p.Path); err != nil {
+			return dbError(err, "locking the path")
+		}
 	}
 	if p.Path != "" {
 		base, slug := p.Path, p.Slug
@@ -323,7 +344,7 @@ func savePost(ctx context.Context, tx *sql.Tx, p *blog.Post) error {
 		if err != nil {
 			return dbError(err, "saving tags")
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO post_tags (post_id, tag_id, position) VALUES (?, ?, ?)`, p.ID, t.ID, i); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO post_tags (post_id, tag_id, position) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, p.ID, t.ID, i); err != nil {
 			return dbError(err, "saving tags")
 		}
 	}
