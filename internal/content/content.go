@@ -7,6 +7,7 @@ package content
 
 import (
 	"context"
+	"time"
 	"slices"
 	"strings"
 
@@ -19,6 +20,8 @@ type Store interface {
 	blog.Store
 	PostByID(ctx context.Context, id string) (*blog.Post, error)
 	StalePosts(ctx context.Context, version int) ([]*blog.Post, error)
+	PublishDue(ctx context.Context, now time.Time) ([]*blog.Post, error)
+	NextDue(ctx context.Context) (time.Time, bool, error)
 }
 
 // Service writes content.
@@ -61,11 +64,11 @@ func (s *Service) Save(ctx context.Context, p *blog.Post) error {
 	if err := s.store.SavePost(ctx, p); err != nil {
 		return err
 	}
-	keys, err := s.changeKeys(ctx, before, p)
+	keys, err := s.changeKeys(ctx, before, p, beforeKeys)
 	if err != nil {
 		return err
 	}
-	s.changed(append(keys, beforeKeys...))
+	s.changed(keys)
 	return nil
 }
 
@@ -154,8 +157,8 @@ func (s *Service) prepare(ctx context.Context, p *blog.Post) error {
 // changeKeys lists the dependency keys a write from before to after
 // touched: always the post itself; when what visitors see of the stream
 // changes (it appears, disappears, moves or is pinned), the lists, the tags
-// it had and has, and its neighbours.
-func (s *Service) changeKeys(ctx context.Context, before, after *blog.Post) ([]string, error) {
+// it had and has, and its neighbours before (oldNeighbours) and after.
+func (s *Service) changeKeys(ctx context.Context, before, after *blog.Post, oldNeighbours []string) ([]string, error) {
 	keys := []string{blog.DepPost(after.ID)}
 	now := s.clock.Now()
 	wasVisible := before != nil && before.Visible(now)
@@ -172,6 +175,7 @@ func (s *Service) changeKeys(ctx context.Context, before, after *blog.Post) ([]s
 			return nil, err
 		}
 		keys = append(keys, n...)
+		keys = append(keys, oldNeighbours...)
 	}
 	// Tag pages that show the post depend on it already; a tag page must
 	// also go when the post joins it, or when the whole stream moved.

@@ -354,21 +354,27 @@ func savePost(ctx context.Context, tx rebindTx, p *blog.Post) error {
 // StalePosts returns every post and page (any status) whose stored HTML was
 // made by a Markdown pipeline older than version, with their tags.
 func (s *Store) StalePosts(ctx context.Context, version int) ([]*blog.Post, error) {
-	rows, err := s.query(ctx, `SELECT `+postColumns+postFrom+` WHERE p.render_version < ? ORDER BY p.id`, version)
+	return s.postsWhere(ctx, "listing stale posts", ` WHERE p.render_version < ? ORDER BY p.id`, version)
+}
+
+// postsWhere returns the posts (any status) a WHERE clause selects, with
+// their tags.
+func (s *Store) postsWhere(ctx context.Context, what, where string, args ...any) ([]*blog.Post, error) {
+	rows, err := s.query(ctx, `SELECT `+postColumns+postFrom+where, args...)
 	if err != nil {
-		return nil, dbError(err, "listing stale posts")
+		return nil, dbError(err, what)
 	}
 	defer rows.Close()
 	var posts []*blog.Post
 	for rows.Next() {
 		p, err := scanPost(rows)
 		if err != nil {
-			return nil, dbError(err, "listing stale posts")
+			return nil, dbError(err, what)
 		}
 		posts = append(posts, p)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, dbError(err, "listing stale posts")
+		return nil, dbError(err, what)
 	}
 	return posts, s.loadTags(ctx, posts)
 }

@@ -46,6 +46,7 @@ func Run(t *testing.T, open Open) {
 		{"Seeded", testSeeded},
 		{"NotFound", testNotFound},
 		{"RerenderStale", testRerenderStale},
+		{"PublishDue", testPublishDue},
 		{"TagUpdated", testTagUpdated},
 		{"TagUpsertKeepsName", testTagUpsertKeepsName},
 		{"UnicodeSlugs", testUnicodeSlugs},
@@ -605,5 +606,31 @@ func testDuplicateUser(t *testing.T, s Store, svc *content.Service, clock *blog.
 	err := s.CreateUser(ctx, &blog.User{Username: "ada", DisplayName: "Other", Role: blog.RoleAuthor})
 	if blog.ErrorCode(err) != blog.ECONFLICT {
 		t.Errorf("second ada: want ECONFLICT, got %v", err)
+	}
+}
+
+func testPublishDue(t *testing.T, s Store, svc *content.Service, clock *blog.FixedClock) {
+	ctx := context.Background()
+	a := save(t, svc, &blog.Post{Title: "Soon", Body: "x", Status: blog.StatusScheduled, PublishedAt: t0.Add(time.Minute), Tags: []blog.Tag{{Name: "later"}}})
+	save(t, svc, &blog.Post{Title: "Later", Body: "x", Status: blog.StatusScheduled, PublishedAt: t0.Add(time.Hour)})
+	if next, ok, err := s.NextDue(ctx); err != nil || !ok || !next.Equal(t0.Add(time.Minute)) {
+		t.Fatalf("NextDue: %v %v %v", next, ok, err)
+	}
+	if posts, err := s.PublishDue(ctx, t0); err != nil || len(posts) != 0 {
+		t.Fatalf("nothing is due yet: %d %v", len(posts), err)
+	}
+	posts, err := s.PublishDue(ctx, t0.Add(2*time.Minute))
+	if err != nil || len(posts) != 1 || posts[0].ID != a.ID || posts[0].Status != blog.StatusPublished || len(posts[0].Tags) != 1 {
+		t.Fatalf("PublishDue: %+v %v", posts, err)
+	}
+	if posts, _ := s.PublishDue(ctx, t0.Add(2*time.Minute)); len(posts) != 0 {
+		t.Errorf("a post was published twice")
+	}
+	got, _ := s.PostByID(ctx, a.ID)
+	if got.Status != blog.StatusPublished {
+		t.Errorf("status %s after PublishDue", got.Status)
+	}
+	if next, ok, _ := s.NextDue(ctx); !ok || !next.Equal(t0.Add(time.Hour)) {
+		t.Errorf("next due %v %v", next, ok)
 	}
 }
