@@ -7,9 +7,9 @@ package content
 
 import (
 	"context"
-	"time"
 	"slices"
 	"strings"
+	"time"
 
 	"octavo/internal/blog"
 	"octavo/internal/markdown"
