@@ -64,6 +64,11 @@ type Post struct {
 	// for a page, computed from the permalink pattern on every write.
 	Path string
 	Tags []Tag
+	// Version counts the saves of the post. A writer that read version N
+	// saves with Version N: if someone saved in between, the save fails
+	// with ECONFLICT instead of overwriting their text. Zero skips the
+	// check (imports, the CLI, the seeder).
+	Version int
 
 	// Rendered is the HTML made from Body by the Markdown pipeline, kept
 	// with the post so that reading never renders Markdown again.

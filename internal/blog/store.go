@@ -13,6 +13,9 @@ type ListQuery struct {
 	PinnedFirst bool      // pinned posts first (the front page), then newest first
 	Offset      int
 	Limit       int
+	// SkipTotal spares counting every selected post when the caller
+	// needs only this page (feeds, the 404 page's recent posts).
+	SkipTotal bool
 }
 
 // PostRef is the light form of a post for archives, sitemaps and
@@ -55,6 +58,12 @@ type Reader interface {
 	Pages(ctx context.Context, now time.Time) ([]PostRef, error)
 	// Redirect returns the target of an old path, ENOTFOUND when none.
 	Redirect(ctx context.Context, path string) (string, error)
+	// Search returns the posts and pages that match every term of q, with
+	// their tags, best first — every term in the title, then some term in
+	// the title, then in a tag, then in the body only; newest first
+	// within each — and how many match in all. Terms are what
+	// internal/search.Parse makes; EINVALID for anything else.
+	Search(ctx context.Context, q SearchQuery) ([]*Post, int, error)
 }
 
 // Writer changes a blog. Every method is one transaction: it either

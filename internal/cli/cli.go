@@ -16,6 +16,7 @@ import (
 // Env is what a command gets from the outside world.
 type Env struct {
 	Getenv func(string) string
+	Stdin  io.Reader // os.Stdin when nil
 	Stdout io.Writer
 	Stderr io.Writer
 	// Ready, when set, is told the address the server listens on (tests).
@@ -29,10 +30,14 @@ const usage = `octavo runs a blog.
 
 Usage:
   octavo serve [flags]     run the blog (see octavo serve --help)
+  octavo build [flags]     write the blog as static files (see octavo build --help)
   octavo migrate [status|up] [--data DIR | --database URL]
                            show or apply schema migrations
   octavo db copy --from DATABASE --to DATABASE
                            copy a whole blog, e.g. from SQLite to PostgreSQL
+  octavo new post "Title"  create a draft (see octavo new --help)
+  octavo user add|passwd|invite|list
+                           manage accounts (see octavo user --help)
   octavo version           print the version
 
 With no configuration, serve keeps everything in ./octavo-data/ and writes
@@ -52,8 +57,14 @@ func Run(ctx context.Context, args []string, env Env) error {
 	switch args[0] {
 	case "serve":
 		err = serve(ctx, args[1:], env)
+	case "build":
+		err = build(ctx, args[1:], env)
+	case "new":
+		err = newPost(ctx, args[1:], env)
 	case "migrate":
 		err = migrate(ctx, args[1:], env)
+	case "user":
+		err = user(ctx, args[1:], env)
 	case "db":
 		err = db(ctx, args[1:], env)
 	case "version", "--version":

@@ -88,7 +88,12 @@ func sqliteRowHashes(t *testing.T, path string) map[string]string {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rows, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'`)
+	// Full-text indexes (virtual tables and their shadow tables) are
+	// derived from post_search and rebuilt by a copy, not copied byte for
+	// byte: they are compared through search results, not here.
+	rows, err := db.Query(`SELECT t.name FROM sqlite_master t WHERE t.type = 'table' AND t.name NOT LIKE 'sqlite_%' AND t.name <> 'schema_migrations'
+		AND NOT EXISTS (SELECT 1 FROM sqlite_master v WHERE v.type = 'table' AND v.sql LIKE 'CREATE VIRTUAL TABLE%'
+			AND (t.name = v.name OR t.name LIKE v.name || '\_%' ESCAPE '\'))`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +280,8 @@ func TestDBChecksum(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 7 || !strings.HasSuffix(lines[0], "  notes") || len(strings.Fields(lines[0])[0]) != 64 {
+	// One line per table: the blog's (more with each migration) and notes.
+	if len(lines) < 7 || !strings.Contains(out, "  notes\n") || len(strings.Fields(lines[0])[0]) != 64 {
 		t.Errorf("checksum output:\n%s", out)
 	}
 }

@@ -1,30 +1,50 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	stdlog "log"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
+	"sync"
 	"time"
 
 	"octavo/internal/blog"
 	"octavo/internal/config"
-	"octavo/internal/content"
-	"octavo/internal/markdown"
 	"octavo/internal/render"
 	"octavo/internal/seed"
-	"octavo/internal/store/sqlite"
+	"octavo/internal/store"
 	"octavo/internal/web"
 )
 
-// shutdownGrace bounds how long in-flight requests may finish after
-// SIGTERM or SIGINT.
-const shutdownGrace = 10 * time.Second
+// Server timeouts. A request's headers must arrive within 5 s (slowloris),
+// its body within 30 s; an answer has 60 s to be written (a slow reader of a
+// large page); an idle keep-alive connection is closed after 2 minutes.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 60 * time.Second
+	idleTimeout       = 2 * time.Minute
+	maxHeaderBytes    = 64 << 10
+)
 
-func serve(ctx context.Context, args []string, env Env) error {
+// memoryHeadroom is what the Go heap may hold beyond a full page cache
+// before the collector works harder (see serve).
+const memoryHeadroom = 24 << 20
+
+// warmPaths are rendered in the background right after start-up, so the
+// first visitor of the front page gets a cached answer.
+var warmPaths = []string{"/"}
+
+func serve(ctx context.Context, args []string, env Env) (err error) {
+	started := time.Now()
 	cfg, err := config.Load("serve", args, env.Getenv, env.Stderr)
 	if err != nil {
 		return err
@@ -34,18 +54,34 @@ func serve(ctx context.Context, args []string, env Env) error {
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return fmt.Errorf("data folder: %w", err)
 	}
-	dbPath := filepath.Join(cfg.DataDir, "octavo.db")
-	store, err := sqlite.Open(ctx, dbPath)
+	dbPath := store.Describe(cfg.Database, cfg.DataDir)
+	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	// The database closes last, after every request and background render
+	// has finished; a failed close is worth an exit code.
+	defer func() {
+		if cerr := st.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("closing the database: %w", cerr)
+		}
+	}()
 
 	clock := blog.SystemClock{}
-	cache := web.NewCache(int64(cfg.CacheMB) << 20)
-	svc := content.New(store, markdown.New(), clock, func(keys []string) { cache.Invalidate(keys) })
+	cacheBytes := int64(cfg.CacheMB) << 20
+	cache := web.NewCache(cacheBytes)
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// A soft limit on the Go heap: the cache's bound plus room for
+		// renders, connections and the runtime. Without it the collector
+		// lets the heap grow to twice the live data (the cache, mostly), and
+		// a full cache would double the resident memory for nothing; the
+		// cache holds byte slices, so collecting more often costs little.
+		// GOMEMLIMIT overrides it.
+		debug.SetMemoryLimit(cacheBytes + memoryHeadroom)
+	}
+	svc := newContent(st, cache, clock, log)
 	if !cfg.NoSeed {
-		seeded, err := seed.Run(ctx, store, svc)
+		seeded, err := seed.Run(ctx, st, svc)
 		if err != nil {
 			return fmt.Errorf("writing demo content: %w", err)
 		}
@@ -63,40 +99,155 @@ func serve(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	defer ln.Close()
+	var metrics *web.Metrics
+	var mln net.Listener
+	if cfg.MetricsAddr != "" {
+		if mln, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+			return fmt.Errorf("listen on %s for metrics: %w", cfg.MetricsAddr, err)
+		}
+		defer mln.Close()
+		metrics = web.NewMetrics(Version)
+	}
 	base := cfg.ResolvedBaseURL(ln.Addr().String())
 	if cfg.BaseURL == "" {
 		log.Info("no base URL configured: absolute links use the listen address (set --base-url or OCTAVO_BASE_URL)", "base_url", base)
 	}
-	r := render.New(store, th, base, clock)
-	srv := web.New(web.Options{Renderer: r, Cache: cache, DB: store, Log: log, AccessLog: cfg.AccessLog})
-
-	hs := &http.Server{
-		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
+	r := render.New(st, th, base, clock)
+	var accessLog *slog.Logger
+	if cfg.AccessLog {
+		// Access lines go through a buffer flushed every 100 ms (and at
+		// shutdown): a write(2) per request would cost more than serving
+		// a cached page (docs/benchmarks.md).
+		buf := newFlushingWriter(env.Stderr, 64<<10, 100*time.Millisecond)
+		defer buf.Close()
+		accessLog = newLogger(buf, cfg.LogFormat, cfg.LogLevel)
 	}
+	srv := web.New(web.Options{Renderer: r, Cache: cache, DB: st, Log: log, AccessLog: cfg.AccessLog,
+		AccessLogger: accessLog, Metrics: metrics, Pprof: cfg.Pprof, Clock: clock})
+
+	errorLog := slog.NewLogLogger(log.Handler(), slog.LevelWarn)
+	servers := []*http.Server{newHTTPServer(srv.Handler(), errorLog)}
+	listeners := []net.Listener{ln}
+	if mln != nil {
+		servers = append(servers, newHTTPServer(srv.MetricsHandler(), errorLog))
+		listeners = append(listeners, mln)
+		log.Info("metrics enabled", "url", "http://"+mln.Addr().String()+"/metrics", "pprof", cfg.Pprof)
+	}
+	errc := make(chan error, len(servers))
+	for i, hs := range servers {
+		go func() { errc <- hs.Serve(listeners[i]) }()
+	}
+
+	// Warm-up renders use their own context: cancelled at shutdown, and
+	// waited for before the database closes.
+	warmCtx, stopWarm := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWarm()
+	var background sync.WaitGroup
+	background.Go(func() {
+		if err := srv.Warm(warmCtx, warmPaths...); err != nil && !errors.Is(err, context.Canceled) {
+			log.Warn("warm-up failed", "error", err)
+		}
+	})
+	defer background.Wait()
+	startBackground(warmCtx, &background, st, cache, svc, log)
+
 	fmt.Fprintf(env.Stdout, "Octavo is serving %s at %s\n", cfg.DataDir, base+"/")
+	log.Info("ready", "addr", ln.Addr().String(), "startup", time.Since(started).Round(time.Microsecond),
+		"cache_mb", cfg.CacheMB, "access_log", cfg.AccessLog)
 	if env.Ready != nil {
 		env.Ready(ln.Addr().String())
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+
 	select {
 	case err := <-errc:
-		return err
+		stopWarm()
+		for _, hs := range servers {
+			hs.Close()
+		}
+		return fmt.Errorf("serving: %w", err)
 	case <-ctx.Done():
 	}
-	log.Info("shutting down: finishing in-flight requests", "grace", shutdownGrace)
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	stopWarm()
+	return shutdown(servers, cfg.ShutdownTimeout, log)
+}
+
+func newHTTPServer(h http.Handler, errorLog *stdlog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          errorLog,
+	}
+}
+
+// shutdown stops accepting connections, lets in-flight requests finish
+// (each keep-alive connection closes after its current answer) within
+// grace, and cuts off whatever is still running after that.
+func shutdown(servers []*http.Server, grace time.Duration, log *slog.Logger) error {
+	log.Info("shutting down: finishing in-flight requests", "grace", grace)
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
-	if err := hs.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	errs := make([]error, len(servers))
+	var wg sync.WaitGroup
+	for i, hs := range servers {
+		wg.Go(func() { errs[i] = hs.Shutdown(ctx) })
 	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		for _, hs := range servers {
+			hs.Close()
+		}
+		return fmt.Errorf("shutdown: requests still running after %s were cut off: %w", grace, err)
 	}
+	log.Info("stopped: every request finished")
 	return nil
+}
+
+// flushingWriter buffers writes and flushes them every interval, when the
+// buffer fills, and at Close: for the access log, where a line a request
+// must not cost a system call a request.
+type flushingWriter struct {
+	mu   sync.Mutex
+	w    *bufio.Writer
+	stop chan struct{}
+	done chan struct{}
+}
+
+func newFlushingWriter(w io.Writer, size int, every time.Duration) *flushingWriter {
+	f := &flushingWriter{w: bufio.NewWriterSize(w, size), stop: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(f.done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				f.mu.Lock()
+				_ = f.w.Flush()
+				f.mu.Unlock()
+			case <-f.stop:
+				return
+			}
+		}
+	}()
+	return f
+}
+
+func (f *flushingWriter) Write(p []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.w.Write(p)
+}
+
+// Close stops the ticker and writes out what is buffered.
+func (f *flushingWriter) Close() error {
+	close(f.stop)
+	<-f.done
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.w.Flush()
 }

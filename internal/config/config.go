@@ -16,13 +16,17 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 )
 
 // Config is the server configuration.
 type Config struct {
-	DataDir   string `toml:"data"`
+	DataDir string `toml:"data"`
+	// Database is a database URL (postgres://…, sqlite:PATH); empty means
+	// the SQLite file octavo.db in DataDir.
+	Database  string `toml:"database"`
 	Addr      string `toml:"addr"`
 	BaseURL   string `toml:"base_url"`
 	CacheMB   int    `toml:"cache_mb"`
@@ -30,11 +34,20 @@ type Config struct {
 	LogLevel  string `toml:"log_level"`
 	AccessLog bool   `toml:"access_log"`
 	NoSeed    bool   `toml:"no_seed"`
+	// MetricsAddr is where /metrics listens (e.g. 127.0.0.1:9090); empty
+	// keeps metrics off. It is never served on the public address.
+	MetricsAddr string `toml:"metrics_addr"`
+	// Pprof adds /debug/pprof/ to the metrics listener.
+	Pprof bool `toml:"pprof"`
+	// ShutdownTimeout bounds how long in-flight requests may finish after
+	// SIGTERM or SIGINT.
+	ShutdownTimeout time.Duration `toml:"shutdown_timeout"`
 }
 
 // Defaults are the values used when nothing else says otherwise.
 func Defaults() Config {
-	return Config{DataDir: "octavo-data", Addr: "127.0.0.1:8080", CacheMB: 32, LogFormat: "text", LogLevel: "info"}
+	return Config{DataDir: "octavo-data", Addr: "127.0.0.1:8080", CacheMB: 32, LogFormat: "text", LogLevel: "info",
+		ShutdownTimeout: 10 * time.Second}
 }
 
 // key describes one setting for flags, environment and help.
@@ -46,13 +59,17 @@ type key struct {
 func keys(c *Config) []key {
 	return []key{
 		{"data", "OCTAVO_DATA", "folder for the database, media and theme overrides", &c.DataDir},
+		{"database", "OCTAVO_DATABASE", "database URL: postgres://… or sqlite:PATH (default: DATA/octavo.db)", &c.Database},
 		{"addr", "OCTAVO_ADDR", "address to listen on, HOST:PORT", &c.Addr},
 		{"base-url", "OCTAVO_BASE_URL", "public URL of the blog for absolute links (default http://ADDR)", &c.BaseURL},
-		{"cache-mb", "OCTAVO_CACHE_MB", "page cache size in MiB", &c.CacheMB},
+		{"cache-mb", "OCTAVO_CACHE_MB", "page cache size in MiB (default 32; pages are kept gzip-compressed, ~5 KB each)", &c.CacheMB},
 		{"log-format", "OCTAVO_LOG_FORMAT", "log format: text or json", &c.LogFormat},
 		{"log-level", "OCTAVO_LOG_LEVEL", "log level: debug, info, warn or error", &c.LogLevel},
-		{"access-log", "OCTAVO_ACCESS_LOG", "log every request", &c.AccessLog},
+		{"access-log", "OCTAVO_ACCESS_LOG", "log every request with a request id (default off: a line costs about as much as a cached page)", &c.AccessLog},
 		{"no-seed", "OCTAVO_NO_SEED", "do not write demo content into a new blog", &c.NoSeed},
+		{"metrics-addr", "OCTAVO_METRICS_ADDR", "serve Prometheus /metrics on this separate HOST:PORT (default: off)", &c.MetricsAddr},
+		{"pprof", "OCTAVO_PPROF", "also serve /debug/pprof/ on the metrics address", &c.Pprof},
+		{"shutdown-timeout", "OCTAVO_SHUTDOWN_TIMEOUT", "how long in-flight requests may finish after SIGTERM (default 10s)", &c.ShutdownTimeout},
 	}
 }
 
@@ -74,6 +91,8 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer)
 			fs.IntVar(p, k.name, 0, usage)
 		case *bool:
 			fs.BoolVar(p, k.name, false, usage)
+		case *time.Duration:
+			fs.DurationVar(p, k.name, 0, usage)
 		}
 	}
 	fs.Usage = func() {
@@ -131,6 +150,8 @@ func copyValue(dst, src any) {
 		*d = *src.(*int)
 	case *bool:
 		*d = *src.(*bool)
+	case *time.Duration:
+		*d = *src.(*time.Duration)
 	}
 }
 
@@ -150,6 +171,12 @@ func setFromString(dst any, v string) error {
 			return errors.New("not true or false")
 		}
 		*d = b
+	case *time.Duration:
+		v, err := time.ParseDuration(v)
+		if err != nil {
+			return errors.New("not a duration such as 10s or 1m")
+		}
+		*d = v
 	}
 	return nil
 }
@@ -158,6 +185,17 @@ func setFromString(dst any, v string) error {
 func (c *Config) Validate() error {
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return fmt.Errorf("addr %q: want HOST:PORT (e.g. 127.0.0.1:8080): %v", c.Addr, err)
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return fmt.Errorf("metrics-addr %q: want HOST:PORT (e.g. 127.0.0.1:9090): %v", c.MetricsAddr, err)
+		}
+	}
+	if c.Pprof && c.MetricsAddr == "" {
+		return errors.New("pprof: needs metrics-addr (pprof is only served on the metrics listener)")
+	}
+	if c.ShutdownTimeout < 0 {
+		return fmt.Errorf("shutdown-timeout %s: must not be negative", c.ShutdownTimeout)
 	}
 	if c.CacheMB < 1 {
 		return fmt.Errorf("cache-mb %d: must be at least 1", c.CacheMB)

@@ -19,9 +19,11 @@ import (
 type Store interface {
 	blog.Store
 	PostByID(ctx context.Context, id string) (*blog.Post, error)
-	StalePosts(ctx context.Context, version int) ([]*blog.Post, error)
+	StalePosts(ctx context.Context, version, limit int) ([]*blog.Post, error)
+	SaveRendered(ctx context.Context, id string, r blog.Rendered) error
 	PublishDue(ctx context.Context, now time.Time) ([]*blog.Post, error)
 	NextDue(ctx context.Context) (time.Time, bool, error)
+	blog.Editorial
 }
 
 // Service writes content.
@@ -208,7 +210,7 @@ func (s *Service) neighbourKeys(ctx context.Context, p *blog.Post) ([]string, er
 	var keys []string
 	for _, ref := range []*blog.PostRef{older, newer} {
 		if ref != nil {
-			keys = append(keys, blog.DepPost(ref.ID))
+			keys = append(keys, blog.DepNav(ref.ID))
 		}
 	}
 	return keys, nil
@@ -218,22 +220,25 @@ func (s *Service) neighbourKeys(ctx context.Context, p *blog.Post) ([]string, er
 // Markdown pipeline made (markdown.Version changed), keeping everything
 // else, and returns how many it rendered. serve runs it at start-up.
 func (s *Service) RerenderStale(ctx context.Context) (int, error) {
-	posts, err := s.store.StalePosts(ctx, markdown.Version)
-	if err != nil {
-		return 0, err
-	}
-	for _, p := range posts {
-		r, err := s.md.Render(p.Body, p.Format, p.Excerpt)
-		if err != nil {
-			return 0, blog.Wrap(blog.EINTERNAL, err, "rendering %q again", p.Title)
+	done := 0
+	for {
+		// A batch at a time: a large blog's bodies need not fit in memory.
+		posts, err := s.store.StalePosts(ctx, markdown.Version, 100)
+		if err != nil || len(posts) == 0 {
+			if done > 0 {
+				s.changed([]string{blog.DepSettings}) // every page
+			}
+			return done, err
 		}
-		p.Rendered = r
-		if err := s.store.SavePost(ctx, p); err != nil {
-			return 0, err
+		for _, p := range posts {
+			r, err := s.md.Render(p.Body, p.Format, p.Excerpt)
+			if err != nil {
+				return done, blog.Wrap(blog.EINTERNAL, err, "rendering %q again", p.Title)
+			}
+			if err := s.store.SaveRendered(ctx, p.ID, r); err != nil {
+				return done, err
+			}
+			done++
 		}
 	}
-	if len(posts) > 0 {
-		s.changed([]string{blog.DepList})
-	}
-	return len(posts), nil
 }

@@ -70,7 +70,7 @@ func TestChangeKeys(t *testing.T) {
 	}
 	last := func() []string { return (*changes)[len(*changes)-1] }
 	// Publishing: the lists, the tag, the neighbour.
-	for _, k := range []string{blog.DepPost(p.ID), blog.DepList, blog.DepTag("go"), blog.DepPost(older.ID)} {
+	for _, k := range []string{blog.DepPost(p.ID), blog.DepList, blog.DepTag("go"), blog.DepNav(older.ID)} {
 		if !slices.Contains(last(), k) {
 			t.Errorf("publish: keys %v lack %s", last(), k)
 		}
@@ -115,7 +115,7 @@ func TestChangeKeys(t *testing.T) {
 	if n, err := svc.PublishDue(ctx); err != nil || n != 1 {
 		t.Fatalf("PublishDue: %d %v", n, err)
 	}
-	for _, k := range []string{blog.DepPost(s.ID), blog.DepList, blog.DepTag("later"), blog.DepPost(p.ID)} {
+	for _, k := range []string{blog.DepPost(s.ID), blog.DepList, blog.DepTag("later"), blog.DepNav(p.ID)} {
 		if !slices.Contains(last(), k) {
 			t.Errorf("due: keys %v lack %s", last(), k)
 		}

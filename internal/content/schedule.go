@@ -33,6 +33,13 @@ func (s *Service) PublishDue(ctx context.Context) (int, error) {
 	return len(posts), nil
 }
 
+// farFuture is a "now" after every post's time, for questions about all
+// posts, scheduled ones included; zeroTime leaves a range end open.
+var (
+	farFuture = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+	zeroTime  time.Time
+)
+
 // maxScheduleSleep bounds how long the scheduler sleeps, so a post
 // scheduled by another process (or with the clock changed) is still
 // published on time, give or take this.

@@ -82,7 +82,9 @@ var pageTypes = []string{
 	"/2026/08/security-headers-for-a-small-site/", // table
 	"/2026/07/why-i-still-write-in-markdown/",     // footnotes
 	"/about/",
-	"/no-such-page/", // 404
+	"/no-such-page/",                     // 404
+	"/search?q=sqlite+%22query+plan*%22", // search results, marks in titles and snippets
+	"/search?q=AND",                      // search with a message
 }
 
 func fetch(t *testing.T, url string) []byte {

@@ -115,7 +115,7 @@ func (r *Renderer) feed(ctx context.Context, f feedFormat, tagSlug string) (*Pag
 	if n <= 0 {
 		n = DefaultFeedLength
 	}
-	posts, _, err := r.src.ListPosts(ctx, blog.ListQuery{Now: now, TagSlug: tagSlug, Limit: n})
+	posts, _, err := r.src.ListPosts(ctx, blog.ListQuery{Now: now, TagSlug: tagSlug, Limit: n, SkipTotal: true})
 	if err != nil {
 		return nil, err
 	}

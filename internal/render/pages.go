@@ -27,25 +27,28 @@ func (r *Renderer) list(ctx context.Context, s listSpec) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
+	// One post more than a page tells whether an older page exists, so no
+	// list counts all its posts: a page costs the same with 10 or 100,000.
 	per := st.PostsPerPage
-	posts, total, err := r.src.ListPosts(ctx, blog.ListQuery{
+	posts, _, err := r.src.ListPosts(ctx, blog.ListQuery{
 		Now: r.clock.Now(), TagSlug: s.tagSlug, PinnedFirst: s.pinned,
-		Offset: (s.page - 1) * per, Limit: per,
+		Offset: (s.page - 1) * per, Limit: per + 1, SkipTotal: true,
 	})
 	if err != nil {
 		return nil, err
 	}
-	pages := max(1, (total+per-1)/per)
-	if s.page > pages {
+	if len(posts) == 0 && s.page > 1 {
 		return r.NotFound(ctx)
 	}
+	older := len(posts) > per
+	posts = posts[:min(len(posts), per)]
 	loc := st.Location()
 	deps := []string{blog.DepList}
 	if s.tagSlug != "" {
 		deps = []string{blog.DepTag(s.tagSlug)}
 	}
 	v := &View{Site: site, Heading: s.heading, Title: s.title, Description: st.Description,
-		Pager: pager(s.base, s.page, pages), Tag: s.tag}
+		Pager: pager(s.base, s.page, older), Tag: s.tag}
 	path := s.base
 	if s.page > 1 {
 		path = fmt.Sprintf("%spage/%d/", s.base, s.page)
@@ -63,15 +66,15 @@ func (r *Renderer) list(ctx context.Context, s listSpec) (*Page, error) {
 	return r.execute("home", http.StatusOK, v, deps)
 }
 
-func pager(base string, page, pages int) *Pager {
-	p := &Pager{Page: page, Pages: pages}
+func pager(base string, page int, older bool) *Pager {
+	p := &Pager{Page: page}
 	if page > 1 {
 		p.Newer = base
 		if page > 2 {
 			p.Newer = fmt.Sprintf("%spage/%d/", base, page-1)
 		}
 	}
-	if page < pages {
+	if older {
 		p.Older = fmt.Sprintf("%spage/%d/", base, page+1)
 	}
 	return p
@@ -176,7 +179,7 @@ func (r *Renderer) post(ctx context.Context, p *blog.Post) (*Page, error) {
 	if v.Description == "" {
 		v.Description = summaryText(p.Rendered.ExcerptHTML)
 	}
-	deps := []string{blog.DepPost(p.ID)}
+	deps := []string{blog.DepPost(p.ID), blog.DepNav(p.ID)}
 	if p.Kind == blog.KindPost {
 		older, newer, err := r.src.Neighbours(ctx, p, r.clock.Now())
 		if err != nil {
@@ -203,7 +206,7 @@ func (r *Renderer) NotFound(ctx context.Context) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	posts, _, err := r.src.ListPosts(ctx, blog.ListQuery{Now: r.clock.Now(), Limit: 5})
+	posts, _, err := r.src.ListPosts(ctx, blog.ListQuery{Now: r.clock.Now(), Limit: 5, SkipTotal: true})
 	if err != nil {
 		return nil, err
 	}

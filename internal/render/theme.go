@@ -27,7 +27,7 @@ import (
 
 // pageTemplates are the page types; each is parsed with base.html and
 // partials.html, and defines the "main" block (and optionally "head").
-var pageTemplates = []string{"home", "post", "archive", "404"}
+var pageTemplates = []string{"home", "post", "archive", "404", "search"}
 
 // Asset is a static file of the theme, served under a content-hashed URL.
 type Asset struct {
@@ -318,8 +318,10 @@ func sampleFields() *View {
 	return &View{
 		Site:  SiteView{Title: "S", Language: "en", Menu: []blog.MenuItem{{Label: "A", URL: "/a/"}}},
 		Title: "S", Description: "d", Canonical: "/", Heading: "h",
-		Posts: []PostView{pv}, Post: &pv, Pager: &Pager{Page: 2, Pages: 3, Newer: "/", Older: "/page/3/"},
+		Posts: []PostView{pv}, Post: &pv, Pager: &Pager{Page: 2, Newer: "/", Older: "/page/3/"},
 		Older: &ref, Newer: &ref, Months: []MonthView{{Label: "January 2026", Path: "/2026/01/", Posts: []RefView{ref}}},
 		Tags: pv.Tags, Recent: []RefView{ref}, Tag: &pv.Tags[0],
+		Search: &SearchView{Query: "q", Message: "m", Total: 11, AtLeast: true, Page: 2, Pages: 2, Start: 11, Prev: "/search?q=q",
+			Next: "/search?q=q&page=3", Results: []SearchResult{{Title: "t", Path: ref.Path, Kind: "post", PublishedAt: ref.PublishedAt, Snippet: "s"}}},
 	}
 }

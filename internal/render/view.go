@@ -26,6 +26,8 @@ type View struct {
 
 	// Tag is the tag of a tag page (nil elsewhere): its feeds are announced.
 	Tag *blog.Tag
+	// Search is the search page's query and results (nil elsewhere).
+	Search *SearchView
 	// Head metadata, filled by Renderer.head from the fields above.
 	Feeds  []FeedLink // feed autodiscovery: the site's feeds, then the tag's
 	OG     *OpenGraph // OpenGraph and Twitter card; nil on the 404 page
@@ -77,7 +79,7 @@ type MonthView struct {
 
 // Pager links a list page to its neighbours.
 type Pager struct {
-	Page, Pages  int
+	Page         int
 	Newer, Older string // paths, empty when none
 }
 

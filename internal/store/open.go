@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"octavo/internal/blog"
 	"octavo/internal/content"
 	"octavo/internal/store/postgres"
 	"octavo/internal/store/sqlite"
@@ -19,10 +20,12 @@ import (
 )
 
 // Store is a blog database as the server uses it: the blog.Store with what
-// the content service needs (content.Store), redirects, a health check
-// and a count of queries. Both *sqlite.Store and *postgres.Store are one.
+// the content service needs (content.Store), accounts and security
+// (blog.Accounts), redirects, a health check and a count of queries. Both
+// *sqlite.Store and *postgres.Store are one.
 type Store interface {
 	content.Store
+	blog.Accounts
 	AddRedirect(ctx context.Context, from, to string) error
 	Ping(ctx context.Context) error
 	Queries() int64

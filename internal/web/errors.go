@@ -35,7 +35,7 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	code := blog.ErrorCode(err)
 	status := statusFor(code)
 	if status >= 500 {
-		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "status", status, "error", err)
+		s.log.Error("request failed", "request_id", s.requestID(w, r), "method", r.Method, "path", r.URL.Path, "status", status, "error", err)
 	}
 	writePlainError(w, status, blog.ErrorMessage(err))
 }

@@ -1,15 +1,70 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
 
-// Handler returns the whole route table, wrapped in the middleware.
+	"octavo/internal/auth"
+)
+
+// Handler returns the whole route table of the public site, wrapped in the
+// middleware.
 //
 // Public pages all go through showPage: the renderer owns the public URL
 // space (render.Render), so that `octavo build` and the server agree on it.
+// /metrics is not here: MetricsHandler serves it on its own listener.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /assets/", s.showAsset)
+	mux.HandleFunc("GET /search", s.showSearch)
 	mux.HandleFunc("GET /", s.showPage)
-	return s.recoverPanics(s.limitRequest(mux))
+	if a := s.admin; a != nil {
+		// The admin. Each route names the permission it needs (the table
+		// is auth.Rules); Gate adds the admin's security headers, finds the
+		// session, refuses a POST without its CSRF token and checks the
+		// role, before the handler runs.
+		mux.Handle("GET /admin", http.RedirectHandler("/admin/", http.StatusMovedPermanently))
+		mux.HandleFunc("GET /admin/assets/{file}", a.ShowAsset)
+		mux.Handle("GET /admin/login", a.Gate(auth.Public, a.ShowLogin))
+		mux.Handle("POST /admin/login", a.Gate(auth.Public, a.Login))
+		mux.Handle("GET /admin/login/code", a.Gate(auth.SecondFactor, a.ShowLoginCode))
+		mux.Handle("POST /admin/login/code", a.Gate(auth.SecondFactor, a.LoginCode))
+		mux.Handle("POST /admin/logout", a.Gate(auth.Public, a.Logout))
+		mux.Handle("GET /admin/setup/{token}", a.Gate(auth.Public, a.ShowSetup))
+		mux.Handle("POST /admin/setup/{token}", a.Gate(auth.Public, a.Setup))
+		mux.Handle("GET /admin/invite/{token}", a.Gate(auth.Public, a.ShowInvitation))
+		mux.Handle("POST /admin/invite/{token}", a.Gate(auth.Public, a.AcceptInvitation))
+		mux.Handle("GET /admin/reset/{token}", a.Gate(auth.Public, a.ShowReset))
+		mux.Handle("POST /admin/reset/{token}", a.Gate(auth.Public, a.ResetPassword))
+		mux.Handle("GET /admin/{$}", a.Gate(auth.PermAdmin, a.ShowHome))
+		mux.Handle("GET /admin/account", a.Gate(auth.PermAdmin, a.ShowAccount))
+		mux.Handle("POST /admin/account/password", a.Gate(auth.PermAdmin, a.ChangePassword))
+		mux.Handle("GET /admin/account/two-factor", a.Gate(auth.PermAdmin, a.ShowTwoFactor))
+		mux.Handle("POST /admin/account/two-factor", a.Gate(auth.PermAdmin, a.EnableTwoFactor))
+		mux.Handle("POST /admin/account/two-factor/disable", a.Gate(auth.PermAdmin, a.DisableTwoFactor))
+		mux.Handle("POST /admin/account/sessions/{id}/end", a.Gate(auth.PermAdmin, a.EndSession))
+		mux.Handle("POST /admin/account/sessions/end-all", a.Gate(auth.PermAdmin, a.EndAllSessions))
+		mux.Handle("GET /admin/users", a.Gate(auth.PermUsers, a.ListUsers))
+		mux.Handle("POST /admin/users/invite", a.Gate(auth.PermUsers, a.InviteUser))
+		mux.Handle("POST /admin/users/{id}/reset-link", a.Gate(auth.PermUsers, a.MakeResetLink))
+		mux.Handle("POST /admin/users/{id}/role", a.Gate(auth.PermUsers, a.ChangeRole))
+	}
+	return s.observe(s.cachedFirst(s.recoverPanics(s.limitRequest(mux))))
+}
+
+// cachedFirst answers a GET or HEAD of a cached page before the route
+// table and the other middleware: a cached path was routed to showPage and
+// passed limitRequest when it was rendered, so they would decide the same
+// again. Only showPage (and Warm, which renders like it) store pages, so a
+// path of another route is never found here.
+func (s *Server) cachedFirst(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			if e := s.cache.lookup(r.URL.Path); e != nil {
+				e.write(w, r)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }

@@ -34,6 +34,7 @@ var dialect = sqlstore.Dialect{
 	Value:             value,
 	AfterCopy:         resetSequences,
 	IsUniqueViolation: isUniqueViolation,
+	Search:            sqlstore.TSVectorSearch,
 }
 
 // regclass is the SQL that names the table given as an argument in the
@@ -50,8 +51,11 @@ func tables(ctx context.Context, q sqlstore.Querier) ([]sqlstore.Table, error) {
 	var out []sqlstore.Table
 	for _, n := range names {
 		t := sqlstore.Table{Name: n}
+		// Generated columns (the search tsvectors) are computed by the
+		// database: a copy cannot write them, and leaves them out of both
+		// sides' checksums.
 		rows, err := q.QueryContext(ctx, `SELECT column_name, data_type FROM information_schema.columns
-			WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position`, n)
+			WHERE table_schema = current_schema() AND table_name = ? AND is_generated = 'NEVER' ORDER BY ordinal_position`, n)
 		if err != nil {
 			return nil, err
 		}

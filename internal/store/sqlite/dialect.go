@@ -22,6 +22,7 @@ var dialect = sqlstore.Dialect{
 	IsUniqueViolation: func(err error) bool {
 		return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
 	},
+	Search: sqlstore.FTS5Search,
 }
 
 // tables reads the catalog: ordinary tables (not virtual tables such as a

@@ -61,13 +61,18 @@ func Connect(ctx context.Context, path string) (*Store, error) {
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "busy_timeout(5000)")
 	q.Add("_pragma", "synchronous(NORMAL)")
+	// 1 MiB of page cache per connection (SQLite's default is 2 MiB):
+	// rendered pages live in Octavo's own cache, and the OS caches the file.
+	q.Add("_pragma", "cache_size(-1024)")
 	q.Set("_txlock", "immediate")
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("database %s: %w", path, err)
 	}
-	db.SetMaxOpenConns(8)
-	db.SetMaxIdleConns(8)
+	// Renders are bounded to 2 × cores at once (internal/web), so a few
+	// connections serve them; each holds its own page cache.
+	db.SetMaxOpenConns(4)
+	db.SetMaxIdleConns(4)
 	db.SetConnMaxLifetime(0)
 	ms, err := migrations()
 	if err != nil {

@@ -10,12 +10,12 @@ import (
 	"octavo/internal/blog"
 )
 
-// TagBySlug returns a tag that has at least one visible post.
+// TagBySlug returns a tag that has at least one visible post (its Count
+// is not computed: the tag page counts its own posts).
 func (s *Store) TagBySlug(ctx context.Context, slug string, now time.Time) (blog.Tag, error) {
 	var t blog.Tag
-	err := s.queryRow(ctx, `SELECT t.id, t.slug, t.name, COUNT(*) FROM tags t
-		JOIN post_tags pt ON pt.tag_id = t.id JOIN posts p ON p.id = pt.post_id
-		WHERE t.slug = ? AND p.kind = 'post' AND`+visible+` GROUP BY t.id`, slug, now.UnixMilli()).Scan(&t.ID, &t.Slug, &t.Name, &t.Count)
+	err := s.queryRow(ctx, `SELECT t.id, t.slug, t.name FROM tags t WHERE t.slug = ? AND EXISTS (SELECT 1 FROM post_tags pt
+		WHERE pt.tag_id = t.id AND pt.live AND pt.kind = 'post' AND pt.published_at <= ?)`, slug, now.UnixMilli()).Scan(&t.ID, &t.Slug, &t.Name)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, blog.Errorf(blog.ENOTFOUND, "No posts are tagged %q.", slug)
 	}

@@ -75,6 +75,10 @@ func (s *Store) Migrate(ctx context.Context) ([]Migration, error) {
 			return applied, s.explain(err)
 		}
 		if m == nil {
+			// The Go half of migrations: index what SQL could not.
+			if _, err := s.IndexStale(ctx); err != nil {
+				return applied, fmt.Errorf("indexing posts for search: %w", err)
+			}
 			return applied, nil
 		}
 		applied = append(applied, *m)

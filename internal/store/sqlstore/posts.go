@@ -17,7 +17,7 @@ import (
 // postColumns are read by scanPost, in this order.
 const postColumns = `p.id, p.kind, p.slug, p.title, p.body, p.format, p.excerpt, p.description,
 	p.status, p.pinned, p.author_id, p.published_at, p.updated_at, p.created_at, p.path,
-	p.content_html, p.excerpt_html, p.has_more, p.toc_html, p.word_count, p.render_version,
+	p.content_html, p.excerpt_html, p.has_more, p.toc_html, p.word_count, p.render_version, p.version,
 	COALESCE(u.username, ''), COALESCE(u.display_name, '')`
 
 const postFrom = ` FROM posts p LEFT JOIN users u ON u.id = p.author_id`
@@ -35,7 +35,7 @@ func scanPost(r scanner) (*blog.Post, error) {
 	err := r.Scan(&p.ID, &p.Kind, &p.Slug, &p.Title, &p.Body, &p.Format, &p.Excerpt, &p.Description,
 		&p.Status, &p.Pinned, &author, &published, &updated, &created, &path,
 		&p.Rendered.HTML, &p.Rendered.ExcerptHTML, &p.Rendered.HasMore, &p.Rendered.TOCHTML,
-		&p.Rendered.WordCount, &p.Rendered.Version,
+		&p.Rendered.WordCount, &p.Rendered.Version, &p.Version,
 		&p.Author.Username, &p.Author.DisplayName)
 	if err != nil {
 		return nil, err
@@ -47,14 +47,51 @@ func scanPost(r scanner) (*blog.Post, error) {
 	return &p, nil
 }
 
-// ListPosts returns the visible posts q selects, with tags, and their total.
+// ListPosts returns the visible posts q selects, with tags, and their total
+// (unless q.SkipTotal). Every query it runs reads an index in order and
+// stops at the page: the front page reads posts_pinned (pinned posts, then
+// the others), a tag page reads post_tags_stream, and the total is a
+// separate COUNT over the same index.
 func (s *Store) ListPosts(ctx context.Context, q blog.ListQuery) ([]*blog.Post, int, error) {
+	limit := int64(q.Limit)
+	if limit <= 0 {
+		limit = math.MaxInt64 // no limit, in words every dialect accepts
+	}
+	var posts []*blog.Post
+	var err error
+	total := 0
+	switch {
+	case q.TagSlug != "":
+		where, args := tagStream(q)
+		posts, err = s.postList(ctx, ` FROM post_tags pt CROSS JOIN posts p LEFT JOIN users u ON u.id = p.author_id`+
+			where+` AND p.id = pt.post_id ORDER BY pt.published_at DESC, pt.post_id DESC LIMIT ? OFFSET ?`,
+			append(args, limit, q.Offset)...)
+		if err == nil && !q.SkipTotal {
+			err = s.queryRow(ctx, `SELECT COUNT(*) FROM post_tags pt`+where, args...).Scan(&total)
+		}
+	case q.PinnedFirst:
+		posts, total, err = s.pinnedFirst(ctx, q, limit)
+	default:
+		where, args := stream(q)
+		posts, err = s.postList(ctx, postFrom+where+` ORDER BY p.published_at DESC, p.id DESC LIMIT ? OFFSET ?`,
+			append(args, limit, q.Offset)...)
+		if err == nil && !q.SkipTotal {
+			err = s.queryRow(ctx, `SELECT COUNT(*) FROM posts p`+where, args...).Scan(&total)
+		}
+	}
+	if err != nil {
+		return nil, 0, dbError(err, "listing posts")
+	}
+	if err := s.loadTags(ctx, posts); err != nil {
+		return nil, 0, err
+	}
+	return posts, total, nil
+}
+
+// stream is the condition for the visible posts of q's time range.
+func stream(q blog.ListQuery) (string, []any) {
 	where := ` WHERE p.kind = 'post' AND` + visible
 	args := []any{q.Now.UnixMilli()}
-	if q.TagSlug != "" {
-		where += ` AND p.id IN (SELECT pt.post_id FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.slug = ?)`
-		args = append(args, q.TagSlug)
-	}
 	if !q.From.IsZero() {
 		where += ` AND p.published_at >= ?`
 		args = append(args, q.From.UnixMilli())
@@ -63,53 +100,74 @@ func (s *Store) ListPosts(ctx context.Context, q blog.ListQuery) ([]*blog.Post, 
 		where += ` AND p.published_at < ?`
 		args = append(args, q.To.UnixMilli())
 	}
-	order := ` ORDER BY p.published_at DESC, p.id DESC`
-	if q.PinnedFirst {
-		order = ` ORDER BY p.pinned DESC, p.published_at DESC, p.id DESC`
+	return where, args
+}
+
+// tagStream is the condition on post_tags (pt) for the visible posts of a
+// tag in q's time range: it reads the post_tags_stream index alone.
+func tagStream(q blog.ListQuery) (string, []any) {
+	where := ` WHERE pt.tag_id = (SELECT t.id FROM tags t WHERE t.slug = ?) AND pt.live AND pt.kind = 'post' AND pt.published_at <= ?`
+	args := []any{q.TagSlug, q.Now.UnixMilli()}
+	if !q.From.IsZero() {
+		where += ` AND pt.published_at >= ?`
+		args = append(args, q.From.UnixMilli())
 	}
-	limit := int64(q.Limit)
-	if limit <= 0 {
-		limit = math.MaxInt64 // no limit, in words every dialect accepts
+	if !q.To.IsZero() {
+		where += ` AND pt.published_at < ?`
+		args = append(args, q.To.UnixMilli())
 	}
-	rows, err := s.query(ctx, `SELECT `+postColumns+`, COUNT(*) OVER ()`+postFrom+where+order+` LIMIT ? OFFSET ?`,
-		append(args, limit, q.Offset)...)
+	return where, args
+}
+
+// pinnedFirst lists the pinned posts, newest first, then the others: two
+// walks of the posts_pinned index, each stopping at the page.
+func (s *Store) pinnedFirst(ctx context.Context, q blog.ListQuery, limit int64) ([]*blog.Post, int, error) {
+	where, args := stream(q)
+	pinned, err := s.postList(ctx, postFrom+where+` AND p.pinned = ? ORDER BY p.published_at DESC, p.id DESC`, append(args, true)...)
 	if err != nil {
-		return nil, 0, dbError(err, "listing posts")
-	}
-	defer rows.Close()
-	var posts []*blog.Post
-	total := 0
-	for rows.Next() {
-		// COUNT(*) OVER () rides along with every row.
-		p, err := scanPost(extraScanner{rows, &total})
-		if err != nil {
-			return nil, 0, dbError(err, "listing posts")
-		}
-		posts = append(posts, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, dbError(err, "listing posts")
-	}
-	if len(posts) == 0 && q.Offset > 0 {
-		// The window count is only known with rows; count separately.
-		err := s.queryRow(ctx, `SELECT COUNT(*)`+postFrom+where, args...).Scan(&total)
-		if err != nil {
-			return nil, 0, dbError(err, "counting posts")
-		}
-	}
-	if err := s.loadTags(ctx, posts); err != nil {
 		return nil, 0, err
+	}
+	k := int64(len(pinned))
+	off := int64(q.Offset)
+	var posts []*blog.Post
+	if off < k {
+		posts = pinned[off:min(k, off+min(limit, k))]
+	}
+	if rest := limit - int64(len(posts)); rest > 0 {
+		others, err := s.postList(ctx, postFrom+where+` AND p.pinned = ? ORDER BY p.published_at DESC, p.id DESC LIMIT ? OFFSET ?`,
+			append(args, false, rest, max(0, off-k))...)
+		if err != nil {
+			return nil, 0, err
+		}
+		posts = append(posts, others...)
+	}
+	total := 0
+	if !q.SkipTotal {
+		if err := s.queryRow(ctx, `SELECT COUNT(*) FROM posts p`+where, args...).Scan(&total); err != nil {
+			return nil, 0, err
+		}
 	}
 	return posts, total, nil
 }
 
-// extraScanner appends one destination to every Scan, for a trailing column.
-type extraScanner struct {
-	rows  *sql.Rows
-	extra *int
+// postList runs a query of postColumns (from and after given) and scans
+// its posts, without tags.
+func (s *Store) postList(ctx context.Context, fromAndAfter string, args ...any) ([]*blog.Post, error) {
+	rows, err := s.query(ctx, `SELECT `+postColumns+fromAndAfter, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var posts []*blog.Post
+	for rows.Next() {
+		p, err := scanPost(rows)
+		if err != nil {
+			return nil, err
+		}
+		posts = append(posts, p)
+	}
+	return posts, rows.Err()
 }
-
-func (e extraScanner) Scan(dest ...any) error { return e.rows.Scan(append(dest, e.extra)...) }
 
 // loadTags fills the tags of posts with one query.
 func (s *Store) loadTags(ctx context.Context, posts []*blog.Post) error {
@@ -282,6 +340,10 @@ func savePost(ctx context.Context, tx rebindTx, p *blog.Post) error {
 		}
 		p.ID = id.String()
 	}
+	oldPath, err := checkVersion(ctx, tx, p)
+	if err != nil {
+		return err
+	}
 	if p.Path != "" && d.PathLock != "" {
 		if _, err := tx.ExecContext(ctx, d.PathLock, p.Path); err != nil {
 			return dbError(err, "locking the path")
@@ -313,20 +375,23 @@ func savePost(ctx context.Context, tx rebindTx, p *blog.Post) error {
 	if p.AuthorID != 0 {
 		author = p.AuthorID
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO posts (id, kind, slug, title, body, format, excerpt, description, status, pinned,
-			author_id, published_at, updated_at, created_at, path, content_html, excerpt_html, has_more, toc_html, word_count, render_version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	_, err = tx.ExecContext(ctx, `INSERT INTO posts (id, kind, slug, title, body, format, excerpt, description, status, pinned,
+			author_id, published_at, updated_at, created_at, path, content_html, excerpt_html, has_more, toc_html, word_count, render_version, version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, slug = excluded.slug, title = excluded.title, body = excluded.body,
 			format = excluded.format, excerpt = excluded.excerpt, description = excluded.description, status = excluded.status,
 			pinned = excluded.pinned, author_id = excluded.author_id, published_at = excluded.published_at,
 			updated_at = excluded.updated_at, path = excluded.path, content_html = excluded.content_html,
 			excerpt_html = excluded.excerpt_html, has_more = excluded.has_more, toc_html = excluded.toc_html,
-			word_count = excluded.word_count, render_version = excluded.render_version`,
+			word_count = excluded.word_count, render_version = excluded.render_version, version = excluded.version`,
 		p.ID, p.Kind, p.Slug, p.Title, p.Body, p.Format, p.Excerpt, p.Description, p.Status, p.Pinned,
 		author, ms(p.PublishedAt), p.UpdatedAt.UnixMilli(), p.CreatedAt.UnixMilli(), path,
-		p.Rendered.HTML, p.Rendered.ExcerptHTML, p.Rendered.HasMore, p.Rendered.TOCHTML, p.Rendered.WordCount, p.Rendered.Version)
+		p.Rendered.HTML, p.Rendered.ExcerptHTML, p.Rendered.HasMore, p.Rendered.TOCHTML, p.Rendered.WordCount, p.Rendered.Version, p.Version)
 	if err != nil {
 		return dbError(err, "saving a post")
+	}
+	if err := moveRedirects(ctx, tx, oldPath, p.Path); err != nil {
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM post_tags WHERE post_id = ?`, p.ID); err != nil {
 		return dbError(err, "saving tags")
@@ -344,37 +409,37 @@ func savePost(ctx context.Context, tx rebindTx, p *blog.Post) error {
 		if err != nil {
 			return dbError(err, "saving tags")
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO post_tags (post_id, tag_id, position) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, p.ID, t.ID, i); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO post_tags (post_id, tag_id, position, kind, live, published_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+			p.ID, t.ID, i, p.Kind, p.Status == blog.StatusPublished || p.Status == blog.StatusScheduled, ms(p.PublishedAt)); err != nil {
 			return dbError(err, "saving tags")
 		}
 	}
-	return nil
+	if err := indexPost(ctx, tx, p); err != nil {
+		return err
+	}
+	return saveRevision(ctx, tx, p)
 }
 
-// StalePosts returns every post and page (any status) whose stored HTML was
-// made by a Markdown pipeline older than version, with their tags.
-func (s *Store) StalePosts(ctx context.Context, version int) ([]*blog.Post, error) {
-	return s.postsWhere(ctx, "listing stale posts", ` WHERE p.render_version < ? ORDER BY p.id`, version)
+// StalePosts returns up to limit posts and pages (any status) whose stored
+// HTML was made by a Markdown pipeline older than version, with their tags.
+func (s *Store) StalePosts(ctx context.Context, version, limit int) ([]*blog.Post, error) {
+	return s.postsWhere(ctx, "listing stale posts", ` WHERE p.render_version < ? ORDER BY p.id LIMIT ?`, version, limit)
 }
 
 // postsWhere returns the posts (any status) a WHERE clause selects, with
 // their tags.
 func (s *Store) postsWhere(ctx context.Context, what, where string, args ...any) ([]*blog.Post, error) {
-	rows, err := s.query(ctx, `SELECT `+postColumns+postFrom+where, args...)
+	posts, err := s.postList(ctx, postFrom+where, args...)
 	if err != nil {
 		return nil, dbError(err, what)
 	}
-	defer rows.Close()
-	var posts []*blog.Post
-	for rows.Next() {
-		p, err := scanPost(rows)
-		if err != nil {
-			return nil, dbError(err, what)
-		}
-		posts = append(posts, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, dbError(err, what)
-	}
 	return posts, s.loadTags(ctx, posts)
+}
+
+// SaveRendered stores a post's HTML made again by a newer Markdown
+// pipeline, changing nothing else (no new version, no revision).
+func (s *Store) SaveRendered(ctx context.Context, id string, r blog.Rendered) error {
+	_, err := s.exec(ctx, `UPDATE posts SET content_html = ?, excerpt_html = ?, has_more = ?, toc_html = ?, word_count = ?, render_version = ? WHERE id = ?`,
+		r.HTML, r.ExcerptHTML, r.HasMore, r.TOCHTML, r.WordCount, r.Version, id)
+	return dbError(err, "saving rendered HTML")
 }

@@ -64,6 +64,9 @@ type Dialect struct {
 	// IsUniqueViolation reports whether err is a unique constraint refusing
 	// a write (two processes racing for the same permalink).
 	IsUniqueViolation func(err error) bool
+	// Search is how the database's full-text index is queried
+	// (FTS5Search, TSVectorSearch; see search.go).
+	Search *SearchSQL
 }
 
 // Querier is what a *sql.DB, *sql.Conn and *sql.Tx share.

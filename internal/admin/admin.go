@@ -1,0 +1,259 @@
+// Package admin is Octavo's admin interface: server-rendered pages under
+// /admin/ (login, owner setup, invitations, password resets, the account
+// page, users, the dashboard), one file per handler, with embedded
+// templates and a small stylesheet and script served under content-hashed
+// URLs. Every page works with JavaScript off; the script only adds
+// conveniences (copy buttons, confirmations). No inline script or style
+// anywhere, so the Content-Security-Policy forbids them.
+//
+// The route table lives in internal/web/routes.go: each admin route there
+// names its handler method here and the permission it needs (Gate).
+package admin
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"octavo/internal/auth"
+	"octavo/internal/blog"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// pages are the page templates; each is parsed with templates/base.html
+// and defines "main".
+var pages = []string{"login", "login_code", "setup", "invite", "reset", "home", "account", "two_factor",
+	"recovery_codes", "users", "link", "message"}
+
+// SettingsReader gives the site settings (the blog's title for the pages).
+type SettingsReader interface {
+	Settings(ctx context.Context) (blog.Settings, error)
+}
+
+// Options configure an Admin.
+type Options struct {
+	Auth     *auth.Service
+	Settings SettingsReader // optional
+	Log      *slog.Logger
+}
+
+// Admin holds the admin's handlers.
+type Admin struct {
+	auth     *auth.Service
+	store    blog.Accounts
+	settings SettingsReader
+	log      *slog.Logger
+	pages    map[string]*template.Template
+	assets   *assets
+}
+
+// New parses the templates and hashes the assets: a broken template fails
+// here, at start-up, not at the first request.
+func New(o Options) (*Admin, error) {
+	if o.Auth == nil {
+		return nil, errors.New("admin: no auth service")
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	a := &Admin{auth: o.Auth, store: o.Auth.Store(), settings: o.Settings, log: o.Log, pages: map[string]*template.Template{}}
+	var err error
+	if a.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	funcs := template.FuncMap{
+		"asset": a.assets.url,
+		"date":  func(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04 UTC") },
+		"can":   func(u *blog.User, p string) bool { return u != nil && auth.Can(u.Role, auth.Permission(p)) },
+		"roles": auth.Roles,
+		// dataURL and otpauth let the two-factor page's QR code (a PNG
+		// data: URL) and authenticator link through html/template's URL
+		// filter, which would blank them; only those exact forms pass.
+		"dataURL": func(s string) template.URL {
+			if strings.HasPrefix(s, "data:image/png;base64,") {
+				return template.URL(s)
+			}
+			return ""
+		},
+		"otpauth": func(s string) template.URL {
+			if strings.HasPrefix(s, "otpauth://totp/") {
+				return template.URL(s)
+			}
+			return ""
+		},
+	}
+	base, err := fs.ReadFile(templateFS, "templates/base.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range pages {
+		body, err := fs.ReadFile(templateFS, "templates/"+p+".html")
+		if err != nil {
+			return nil, fmt.Errorf("admin: template %s: %w", p, err)
+		}
+		t, err := template.New("base").Funcs(funcs).Parse(string(base))
+		if err == nil {
+			_, err = t.New(p).Parse(string(body))
+		}
+		if err != nil {
+			return nil, fmt.Errorf("admin: template %s: %w", p, err)
+		}
+		a.pages[p] = t
+	}
+	return a, nil
+}
+
+// Gate wraps a handler of the admin: the security headers of every admin
+// page, then auth.Protect (session, CSRF check on every unsafe method,
+// the permission perm), then h.
+func (a *Admin) Gate(perm auth.Permission, h http.HandlerFunc) http.Handler {
+	return securityHeaders(a.auth.Protect(perm, a.denied)(h))
+}
+
+// contentSecurityPolicy allows this site's own scripts, styles, forms and
+// images (and data: images, for the two-factor QR code), nothing inline,
+// no plugins, no framing.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// securityHeaders sets the headers of every admin answer.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		// The admin's URLs can hold one-time tokens: never send them on.
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// view is what every page template gets.
+type view struct {
+	Title  string
+	Blog   string
+	User   *blog.User // nil when logged out
+	CSRF   string
+	Nav    string // the current section, for aria-current
+	Notice string // what just went well
+	Error  string // what went wrong
+	Data   any    // the page's own
+}
+
+// render writes page with status.
+func (a *Admin) render(w http.ResponseWriter, r *http.Request, status int, page string, v view) {
+	t := a.pages[page]
+	v.CSRF = auth.CSRFToken(r)
+	if id := auth.FromContext(r.Context()); id != nil && id.Session.Stage == blog.StageFull {
+		v.User = id.User
+	}
+	v.Blog = "Octavo"
+	if a.settings != nil {
+		if st, err := a.settings.Settings(r.Context()); err == nil && st.Title != "" {
+			v.Blog = st.Title
+		}
+	}
+	var b strings.Builder
+	if err := t.ExecuteTemplate(&b, "base", v); err != nil {
+		a.log.Error("admin: rendering", "page", page, "error", err)
+		http.Error(w, "An internal error occurred.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(b.String()))
+}
+
+// denied is how auth.Protect refuses: a page that says why.
+func (a *Admin) denied(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	title := "Not allowed"
+	if status >= 500 {
+		title = "Try again later"
+	}
+	a.render(w, r, status, "message", view{Title: title, Error: msg})
+}
+
+// StatusOf is the HTTP status of an error the admin shows: a rate limit
+// is 429; the domain codes map as web/errors.go maps them (a test there
+// keeps the two in step).
+func StatusOf(err error) int {
+	if _, ok := auth.IsLimit(err); ok {
+		return http.StatusTooManyRequests
+	}
+	switch blog.ErrorCode(err) {
+	case blog.ENOTFOUND:
+		return http.StatusNotFound
+	case blog.EINVALID:
+		return http.StatusBadRequest
+	case blog.ECONFLICT:
+		return http.StatusConflict
+	case blog.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case blog.EFORBIDDEN:
+		return http.StatusForbidden
+	case blog.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// message is the text of err to show: a rate limit's own, a domain
+// error's safe message, a generic one for the rest (which is logged).
+func (a *Admin) message(r *http.Request, err error) string {
+	if le, ok := auth.IsLimit(err); ok {
+		return le.Error()
+	}
+	if StatusOf(err) >= 500 {
+		a.log.Error("admin: request failed", "method", r.Method, "path", r.URL.Path, "error", err)
+	}
+	return blog.ErrorMessage(err)
+}
+
+// fail shows page again (a form with what the visitor typed) with the
+// error's message and status.
+func (a *Admin) fail(w http.ResponseWriter, r *http.Request, err error, page string, v view) {
+	if le, ok := auth.IsLimit(err); ok {
+		w.Header().Set("Retry-After", fmt.Sprint(le.Seconds()))
+	}
+	v.Error = a.message(r, err)
+	a.render(w, r, StatusOf(err), page, v)
+}
+
+// redirect answers a form with 303 See Other.
+func redirect(w http.ResponseWriter, r *http.Request, to string) {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// identity is the logged-in user of a request behind Gate.
+func identity(r *http.Request) *auth.Identity { return auth.FromContext(r.Context()) }
+
+// notices are the messages a redirect can ask a page to show (?done=…):
+// fixed texts, so a link cannot make the admin say anything else.
+var notices = map[string]string{
+	"out":        "You are logged out.",
+	"everywhere": "You are logged out everywhere: every session of your account has ended.",
+	"reset":      "Your new password is set, and every session of your account has ended. Log in with it.",
+	"welcome":    "Welcome! Your account is ready.",
+	"password":   "Your password is changed. Your other sessions have ended.",
+	"session":    "That session has ended.",
+	"totp-off":   "Two-factor authentication is off.",
+	"role":       "The role is changed.",
+}
+
+func notice(r *http.Request) string { return notices[r.URL.Query().Get("done")] }
+
+// tokenOf is the one-time token of a link route (/admin/setup/{token}).
+func tokenOf(r *http.Request) string { return path.Base(r.PathValue("token")) }

@@ -1,0 +1,48 @@
+package blog
+
+import (
+	"context"
+	"time"
+)
+
+// Revision is one save of a post: what it said then.
+type Revision struct {
+	ID          int64
+	PostID      string
+	Version     int
+	Title       string
+	Slug        string
+	Body        string
+	Excerpt     string
+	Description string
+	Tags        []string
+	AuthorID    int64
+	CreatedAt   time.Time
+}
+
+// RedirectRule is an old path that answers 301 to a new one.
+type RedirectRule struct {
+	From, To  string
+	CreatedAt time.Time
+}
+
+// Editorial is what the editor needs of a store beyond reading and saving:
+// revisions, deletion, redirects and tags. Every method is one transaction.
+type Editorial interface {
+	// Revisions lists a post's revisions, newest first.
+	Revisions(ctx context.Context, postID string) ([]Revision, error)
+	// RevisionByID returns one revision (ENOTFOUND when none).
+	RevisionByID(ctx context.Context, id int64) (Revision, error)
+	// DeletePost deletes a trashed post for good with its revisions;
+	// ECONFLICT when it is not in the trash.
+	DeletePost(ctx context.Context, id string) (*Post, error)
+	// Redirects lists every redirect, by old path.
+	Redirects(ctx context.Context) ([]RedirectRule, error)
+	// AddRedirect records that from now lives at to.
+	AddRedirect(ctx context.Context, from, to string) error
+	// DeleteRedirect removes the redirect from an old path.
+	DeleteRedirect(ctx context.Context, from string) error
+	// RenameTag gives a tag a new name and slug (its old URL redirects);
+	// when the new slug is another tag's, the two are merged.
+	RenameTag(ctx context.Context, slug, newName string) (Tag, error)
+}

@@ -1,0 +1,104 @@
+package cli
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"octavo/internal/blog"
+	"octavo/internal/config"
+	"octavo/internal/content"
+	"octavo/internal/markdown"
+	"octavo/internal/store"
+	"octavo/internal/web"
+)
+
+// notifier is a store that tells other processes of writes
+// (PostgreSQL's LISTEN/NOTIFY).
+type notifier interface {
+	Notify(ctx context.Context, keys []string) error
+	Listen(ctx context.Context, fn func(keys []string)) error
+}
+
+// leader is a store on which one process at a time runs scheduled work.
+type leader interface {
+	TryLead(ctx context.Context) (release func(), ok bool, err error)
+}
+
+// openStore opens the configured database (SQLite in DATA by default).
+func openStore(ctx context.Context, cfg config.Config) (store.Store, error) {
+	return store.Open(ctx, cfg.Database, cfg.DataDir)
+}
+
+// newContent returns the write path: every write drops this process's
+// cached pages and, on a shared database, tells the other processes.
+func newContent(st store.Store, cache *web.Cache, clock blog.Clock, log *slog.Logger) *content.Service {
+	n, shared := st.(notifier)
+	return content.New(st, markdown.New(), clock, func(keys []string) {
+		cache.Invalidate(keys)
+		if shared {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := n.Notify(ctx, keys); err != nil {
+				log.Warn("telling the other processes of a write failed; their caches flush when they reconnect", "error", err)
+			}
+		}
+	})
+}
+
+// startBackground runs what a serving process does besides answering
+// requests, until ctx ends: rendering stale posts again, listening to other processes' writes (on a
+// shared database) and publishing scheduled posts (in one process at a
+// time). wg is done when all of it has stopped.
+func startBackground(ctx context.Context, wg *sync.WaitGroup, st store.Store, cache *web.Cache, svc *content.Service, log *slog.Logger) {
+	// Posts an older Markdown pipeline rendered are rendered again in the
+	// background: their stored HTML serves meanwhile, so an upgrade of a
+	// large blog does not delay the first answer.
+	wg.Go(func() {
+		if n, err := svc.RerenderStale(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("rendering posts with this version's Markdown pipeline failed", "error", err)
+		} else if n > 0 {
+			log.Info("rendered posts again with this version's Markdown pipeline", "posts", n)
+		}
+	})
+	if n, ok := st.(notifier); ok {
+		wg.Go(func() {
+			err := n.Listen(ctx, func(keys []string) {
+				if keys == nil {
+					cache.Flush() // (re)connected: notifications may have been missed
+					return
+				}
+				cache.Invalidate(keys)
+			})
+			if err != nil && ctx.Err() == nil {
+				log.Error("listening to other processes stopped", "error", err)
+			}
+		})
+	}
+	wg.Go(func() {
+		l, shared := st.(leader)
+		if !shared {
+			svc.RunScheduler(ctx, log)
+			return
+		}
+		for ctx.Err() == nil {
+			release, ok, err := l.TryLead(ctx)
+			if err != nil {
+				log.Warn("scheduler: cannot take the lock", "error", err)
+			}
+			if ok {
+				log.Info("scheduler: this process publishes scheduled posts")
+				svc.RunScheduler(ctx, log)
+				release()
+				return
+			}
+			t := time.NewTimer(30 * time.Second)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+			case <-t.C:
+			}
+		}
+	})
+}

@@ -1,0 +1,83 @@
+package contentdir
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+)
+
+// WatchQuiet is how long Watch waits after the last change before it
+// reports: an editor's save is often several writes and a rename.
+const WatchQuiet = 60 * time.Millisecond
+
+// Watch calls changed whenever a file of the site (content, configuration,
+// static/, theme/) is written, created, removed or renamed, once the
+// changes have been quiet for WatchQuiet, until ctx ends. Folders created
+// later are watched too. changed runs on Watch's goroutine: a slow one
+// delays the next report, never overlaps it.
+func (s *Site) Watch(ctx context.Context, changed func()) error {
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	add := func(root string, recursive bool) {
+		if !recursive {
+			_ = w.Add(root)
+			return
+		}
+		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || !d.IsDir() {
+				return nil
+			}
+			if p != root && (strings.HasPrefix(d.Name(), ".") || (filepath.Dir(p) == s.siteDir && root == s.siteDir && siteFolders[d.Name()] && d.Name() != "static" && d.Name() != "theme")) {
+				return filepath.SkipDir
+			}
+			_ = w.Add(p)
+			return nil
+		})
+	}
+	add(s.contentDir, true)
+	if s.siteDir != s.contentDir {
+		add(s.siteDir, false) // its configuration files
+	}
+	for _, sub := range []string{"static", "theme"} {
+		if fi, err := os.Stat(filepath.Join(s.siteDir, sub)); err == nil && fi.IsDir() {
+			add(filepath.Join(s.siteDir, sub), true)
+		}
+	}
+
+	var timer <-chan time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case err, ok := <-w.Errors:
+			if !ok {
+				return nil
+			}
+			s.log.Warn("watching the content folder", "error", err)
+		case ev, ok := <-w.Events:
+			if !ok {
+				return nil
+			}
+			if ev.Op == fsnotify.Chmod {
+				continue
+			}
+			if ev.Op&fsnotify.Create != 0 {
+				if fi, err := os.Stat(ev.Name); err == nil && fi.IsDir() && !strings.HasPrefix(fi.Name(), ".") {
+					add(ev.Name, true)
+				}
+			}
+			timer = time.After(WatchQuiet)
+		case <-timer:
+			timer = nil
+			changed()
+		}
+	}
+}

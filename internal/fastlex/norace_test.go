@@ -1,0 +1,5 @@
+//go:build !race
+
+package fastlex
+
+const raceEnabled = false

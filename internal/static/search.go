@@ -1,0 +1,127 @@
+package static
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"octavo/internal/blog"
+	"octavo/internal/markdown"
+)
+
+// The search page of a static build: the server's /search needs the
+// server, so a build writes /search/index.html (the theme's search page,
+// with a container for results and a script), /search/index.json (the
+// title, tags, date and summary of every visible post and page, newest
+// first) and /search/search.js, which searches the index in the browser.
+// These three files exist in builds only.
+
+//go:embed assets/search.js
+var searchJS []byte
+
+// searchEntry is one post or page of /search/index.json.
+type searchEntry struct {
+	URL     string   `json:"u"`
+	Title   string   `json:"t"`
+	Date    string   `json:"d,omitempty"`
+	Tags    []string `json:"g,omitempty"`
+	Summary string   `json:"s,omitempty"`
+}
+
+// searchCache keeps entries between builds of one Builder, by post id,
+// with the hash of the post they were made from.
+type searchCache map[string]struct {
+	hash  string
+	entry searchEntry
+}
+
+// searchSlot is what the static search page adds to the theme's page.
+const searchSlot = `<div id="octavo-search" aria-live="polite"></div>` +
+	`<noscript><p>Searching this copy of the site needs JavaScript.</p></noscript>` +
+	`<script src="/search/search.js" defer></script>`
+
+// searchPage writes the three files of the static search.
+func (b *builder) searchPage(ctx context.Context, hashes map[string]string, cache searchCache) error {
+	src := b.o.Source
+	posts, err := src.Archive(ctx, b.o.Now, time.Time{}, time.Time{})
+	if err != nil {
+		return err
+	}
+	pages, err := src.Pages(ctx, b.o.Now)
+	if err != nil {
+		return err
+	}
+	entries := make([]searchEntry, 0, len(posts)+len(pages))
+	seen := make(map[string]bool, len(posts)+len(pages))
+	for _, ref := range append(posts, pages...) {
+		h := hashes[blog.DepPost(ref.ID)]
+		seen[ref.ID] = true
+		if c, ok := cache[ref.ID]; ok && c.hash == h && h != "" {
+			entries = append(entries, c.entry)
+			continue
+		}
+		p, err := src.PostByPath(ctx, ref.Path, b.o.Now)
+		if err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+		e := searchEntry{URL: p.Path, Title: p.Title, Summary: p.Description}
+		if p.Kind == blog.KindPost {
+			e.Date = p.PublishedAt.Format("2006-01-02")
+		}
+		for _, t := range p.Tags {
+			e.Tags = append(e.Tags, t.Name)
+		}
+		if e.Summary == "" {
+			e.Summary = cutText(strings.Join(strings.Fields(markdown.PlainText(p.Rendered.ExcerptHTML)), " "), 240)
+		}
+		cache[ref.ID] = struct {
+			hash  string
+			entry searchEntry
+		}{h, e}
+		entries = append(entries, e)
+	}
+	for id := range cache {
+		if !seen[id] {
+			delete(cache, id)
+		}
+	}
+	index, err := json.Marshal(entries)
+	if err != nil {
+		return err
+	}
+	if err := b.extra("search/index.json", index); err != nil {
+		return err
+	}
+	if err := b.extra("search/search.js", searchJS); err != nil {
+		return err
+	}
+	pg, err := b.o.Renderer.Search(ctx, "", 1)
+	if err != nil {
+		return err
+	}
+	body := pg.Body
+	if i := bytes.LastIndex(body, []byte("</main>")); i >= 0 {
+		body = append(append(append([]byte{}, body[:i]...), searchSlot...), body[i:]...)
+	}
+	return b.extra("search/index.html", body)
+}
+
+// cutText cuts s near n bytes at a word boundary, with an ellipsis.
+func cutText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:n], ' ')
+	if cut < n/2 {
+		cut = n
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+	}
+	return strings.TrimRight(s[:cut], " ,;:") + "…"
+}

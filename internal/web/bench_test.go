@@ -1,0 +1,140 @@
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"octavo/internal/blog"
+	"octavo/internal/render"
+	"octavo/internal/store/sqlite"
+)
+
+// Benchmarks. They run only with -bench; the 10,000-post ones need the
+// database bench/mkdb makes (go test ./internal/web -run '^$' -bench .):
+//
+//	bench/mkdb 10000    # once: ~/.cache/octavo-bench/db10000/octavo.db
+//
+// or OCTAVO_BENCH_DB=/path/to/octavo.db.
+
+// BenchmarkCachedHit is a cached hit through the whole handler, on one
+// goroutine and on all of them.
+func BenchmarkCachedHit(b *testing.B) {
+	tb := newTestBlog(b, blogOptions{})
+	for i := range 12 {
+		tb.publish(string(rune('a'+i)), "Post "+string(rune('A'+i)), testNow.Add(-time.Duration(i+1)*time.Hour), "go")
+	}
+	tb.get("/", http.StatusOK, "Accept-Encoding", "gzip")
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	req.Header.Set("Accept-Encoding", "gzip, deflate, br")
+	b.Run("serial", func(b *testing.B) {
+		w := &nullWriter{h: http.Header{}}
+		b.ReportAllocs()
+		for b.Loop() {
+			clear(w.h)
+			tb.handler.ServeHTTP(w, req)
+		}
+	})
+	b.Run("parallel", func(b *testing.B) {
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			w := &nullWriter{h: http.Header{}}
+			r := req.Clone(context.Background())
+			for pb.Next() {
+				clear(w.h)
+				tb.handler.ServeHTTP(w, r)
+			}
+		})
+	})
+}
+
+// benchDB opens the 10,000-post database, or skips.
+func benchDB(b *testing.B) (*sqlite.Store, *render.Renderer) {
+	b.Helper()
+	path := os.Getenv("OCTAVO_BENCH_DB")
+	if path == "" {
+		dir, err := os.UserCacheDir()
+		if err != nil {
+			b.Skip("no cache folder; set OCTAVO_BENCH_DB")
+		}
+		path = filepath.Join(dir, "octavo-bench", "db10000", "octavo.db")
+	}
+	if _, err := os.Stat(path); err != nil {
+		b.Skipf("no benchmark database at %s: run bench/mkdb 10000 (or set OCTAVO_BENCH_DB)", path)
+	}
+	store, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { store.Close() })
+	th, _, err := render.LoadTheme("", slog.New(slog.DiscardHandler))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return store, render.New(store, th, "http://example.test", blog.SystemClock{})
+}
+
+// benchPaths picks a tag page and a post from the middle of the stream.
+func benchPaths(b *testing.B, store *sqlite.Store) map[string]string {
+	b.Helper()
+	ctx := context.Background()
+	posts, total, err := store.ListPosts(ctx, blog.ListQuery{Now: time.Now(), Offset: 5000, Limit: 1})
+	if err != nil || len(posts) == 0 {
+		b.Fatalf("no post in the middle of the stream (total %d): %v", total, err)
+	}
+	return map[string]string{"home": "/", "tag": "/tag/performance/", "post": posts[0].Path}
+}
+
+// BenchmarkRender10k renders pages uncached from the 10,000-post database
+// (target: ≤ 5 ms each); the query count per render is reported too.
+func BenchmarkRender10k(b *testing.B) {
+	store, r := benchDB(b)
+	paths := benchPaths(b, store)
+	ctx := context.Background()
+	for _, name := range []string{"home", "tag", "post"} {
+		b.Run(name, func(b *testing.B) {
+			p, err := r.Render(ctx, paths[name])
+			if err != nil || p.Status != http.StatusOK {
+				b.Fatalf("%s: %v (status %v)", paths[name], err, p)
+			}
+			b.ReportAllocs()
+			q := store.Queries()
+			for b.Loop() {
+				if _, err := r.Render(ctx, paths[name]); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(store.Queries()-q)/float64(b.N), "queries/op")
+		})
+	}
+}
+
+// BenchmarkMiss10k is a whole miss through the handler: render, gzip,
+// ETags and the cache put, the cache flushed every time.
+func BenchmarkMiss10k(b *testing.B) {
+	store, r := benchDB(b)
+	paths := benchPaths(b, store)
+	cache := NewCache(32 << 20)
+	h := New(Options{Renderer: r, Cache: cache, DB: store}).Handler()
+	for _, name := range []string{"home", "tag", "post"} {
+		b.Run(name, func(b *testing.B) {
+			req := httptest.NewRequest(http.MethodGet, paths[name], nil)
+			req.Header.Set("Accept-Encoding", "gzip")
+			w := &nullWriter{h: http.Header{}}
+			b.ReportAllocs()
+			for b.Loop() {
+				cache.Flush()
+				clear(w.h)
+				h.ServeHTTP(w, req)
+				if w.status != http.StatusOK {
+					b.Fatalf("status %d", w.status)
+				}
+			}
+		})
+	}
+}
