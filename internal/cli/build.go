@@ -170,7 +170,7 @@ func build(ctx context.Context, args []string, env Env) (err error) {
 	bd, err := static.NewBuilder(static.Options{
 		Renderer: r, Source: src, Out: f.out, Clean: f.clean, Gzip: f.gzip, Workers: f.jobs,
 		Files: files, Now: now, Stamp: programStamp(), Protect: protect, Progress: progress, Log: log,
-		NoSearch: f.noSearch, LaterManifest: f.watch,
+		NoSearch: f.noSearch, LaterManifest: f.watch, SearchEntries: searchEntries(site),
 	})
 	if err != nil {
 		return err
@@ -191,6 +191,31 @@ func build(ctx context.Context, args []string, env Env) (err error) {
 		return nil
 	}
 	return watchBuild(ctx, f, site, bd, clock, env)
+}
+
+// searchEntries gives the static search the summaries a content folder
+// keeps in memory (nil for a database: the build reads the posts).
+func searchEntries(site *contentdir.Site) func(context.Context, time.Time) ([]static.SearchEntry, error) {
+	if site == nil {
+		return nil
+	}
+	return func(ctx context.Context, now time.Time) ([]static.SearchEntry, error) {
+		st, err := site.Settings(ctx)
+		if err != nil {
+			return nil, err
+		}
+		loc := st.Location()
+		sums := site.Summaries(now)
+		out := make([]static.SearchEntry, 0, len(sums))
+		for _, s := range sums {
+			e := static.SearchEntry{URL: s.Path, Title: s.Title, Tags: s.Tags, Summary: s.Text}
+			if s.Kind == blog.KindPost {
+				e.Date = s.PublishedAt.In(loc).Format("2006-01-02")
+			}
+			out = append(out, e)
+		}
+		return out, nil
+	}
 }
 
 func printStats(w io.Writer, verb, out string, st static.Stats) {

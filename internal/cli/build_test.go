@@ -214,6 +214,14 @@ func TestBuildMatchesServe(t *testing.T) {
 	if _, err := seed.Run(ctx, store, content.New(store, markdown.New(), blog.SystemClock{}, nil)); err != nil {
 		t.Fatal(err)
 	}
+	// A redirect kept by the database: a page in the build, a 301 served.
+	posts, _, err := store.ListPosts(ctx, blog.ListQuery{Now: time.Now(), Limit: 1})
+	if err != nil || len(posts) == 0 {
+		t.Fatalf("no post: %v", err)
+	}
+	if err := store.AddRedirect(ctx, "/an/old/address/", posts[0].Path); err != nil {
+		t.Fatal(err)
+	}
 	store.Close()
 
 	const base = "https://blog.example.org"
@@ -221,6 +229,9 @@ func TestBuildMatchesServe(t *testing.T) {
 	msg := runOctavo(t, bin, "build", "--data", data, "--out", out, "--base-url", base)
 	if !strings.Contains(msg, "Built ") {
 		t.Errorf("build said: %s", msg)
+	}
+	if _, err := os.Stat(filepath.Join(out, "an", "old", "address", "index.html")); err != nil {
+		t.Errorf("the database's redirect is not built: %v", err)
 	}
 	url := serveProcess(t, bin, "--data", data, "--base-url", base, "--no-seed")
 	compareWithServer(t, out, url)
@@ -255,6 +266,9 @@ func TestBuildContent(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Errorf("%s: %v", f, err)
 		}
+	}
+	if b, _ := os.ReadFile(filepath.Join(out, "search", "index.json")); !strings.Contains(string(b), `{"u":"/post/emoji-support/","t":"Emoji Support","d":"2019-03-05","g":["emoji"],"s":"Guide to emoji usage in Hugo"}`) {
+		t.Errorf("the search index lacks a post: %.300s", b)
 	}
 	if b, _ := os.ReadFile(filepath.Join(out, "robots.txt")); !strings.Contains(string(b), "https://gohugo.io/sitemap.xml") {
 		t.Errorf("the configuration's baseURL is not used: %s", b)

@@ -16,6 +16,8 @@ import (
 	"sync"
 	"time"
 
+	"octavo/internal/admin"
+	"octavo/internal/auth"
 	"octavo/internal/blog"
 	"octavo/internal/config"
 	"octavo/internal/render"
@@ -50,6 +52,9 @@ func serve(ctx context.Context, args []string, env Env) (err error) {
 		return err
 	}
 	log := newLogger(env.Stderr, cfg.LogFormat, cfg.LogLevel)
+	if cfg.Content != "" {
+		return serveContent(ctx, cfg, env, log, started) // serve_content.go
+	}
 
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return fmt.Errorf("data folder: %w", err)
@@ -114,6 +119,15 @@ func serve(ctx context.Context, args []string, env Env) (err error) {
 		log.Info("no base URL configured: absolute links use the listen address (set --base-url or OCTAVO_BASE_URL)", "base_url", base)
 	}
 	r := render.New(st, th, base, clock)
+	proxies, err := auth.ParseProxies(cfg.TrustedProxies)
+	if err != nil {
+		return fmt.Errorf("trusted-proxies: %w", err)
+	}
+	accounts := auth.New(auth.Options{Store: st, Clock: clock, BaseURL: base, TrustedProxies: proxies, Log: log})
+	adm, err := admin.New(admin.Options{Auth: accounts, Settings: st, Log: log})
+	if err != nil {
+		return err
+	}
 	var accessLog *slog.Logger
 	if cfg.AccessLog {
 		// Access lines go through a buffer flushed every 100 ms (and at
@@ -124,7 +138,7 @@ func serve(ctx context.Context, args []string, env Env) (err error) {
 		accessLog = newLogger(buf, cfg.LogFormat, cfg.LogLevel)
 	}
 	srv := web.New(web.Options{Renderer: r, Cache: cache, DB: st, Log: log, AccessLog: cfg.AccessLog,
-		AccessLogger: accessLog, Metrics: metrics, Pprof: cfg.Pprof, Clock: clock})
+		AccessLogger: accessLog, Metrics: metrics, Pprof: cfg.Pprof, Clock: clock, Admin: adm})
 
 	errorLog := slog.NewLogLogger(log.Handler(), slog.LevelWarn)
 	servers := []*http.Server{newHTTPServer(srv.Handler(), errorLog)}
@@ -153,6 +167,9 @@ func serve(ctx context.Context, args []string, env Env) (err error) {
 	startBackground(warmCtx, &background, st, cache, svc, log)
 
 	fmt.Fprintf(env.Stdout, "Octavo is serving %s at %s\n", cfg.DataDir, base+"/")
+	if err := printSetupLink(ctx, accounts, env.Stdout); err != nil {
+		return err
+	}
 	log.Info("ready", "addr", ln.Addr().String(), "startup", time.Since(started).Round(time.Microsecond),
 		"cache_mb", cfg.CacheMB, "access_log", cfg.AccessLog)
 	if env.Ready != nil {
@@ -250,4 +267,19 @@ func (f *flushingWriter) Close() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.w.Flush()
+}
+
+// printSetupLink prints the one-time link that creates the owner, when
+// the blog has none: each start makes a new one (valid for an hour).
+func printSetupLink(ctx context.Context, accounts *auth.Service, out io.Writer) error {
+	l, err := accounts.SetupLink(ctx)
+	if blog.ErrorCode(err) == blog.ECONFLICT {
+		return nil // there is an owner
+	}
+	if err != nil {
+		return fmt.Errorf("making the setup link: %w", err)
+	}
+	fmt.Fprintf(out, "This blog has no owner yet. Create the owner's account at this link (it works once, until %s):\n  %s\n",
+		l.Expires.Local().Format("15:04 MST"), l.URL)
+	return nil
 }

@@ -3,9 +3,11 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"html"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"strconv"
@@ -14,8 +16,106 @@ import (
 	"time"
 
 	"octavo/internal/blog"
+	"octavo/internal/config"
 	"octavo/internal/contentdir"
+	"octavo/internal/render"
+	"octavo/internal/web"
 )
+
+// serveContent is `octavo serve --content DIR`: the server of serve.go
+// with a folder of Markdown files for its blog. There is no database, so
+// no admin, accounts or publishing API: the files are the content. The
+// base URL is --base-url (or OCTAVO_BASE_URL, or the data folder's
+// octavo.toml), else the listen address, never the folder's baseURL (a
+// Hugo site's names the public site, not this server).
+func serveContent(ctx context.Context, cfg config.Config, env Env, log *slog.Logger, started time.Time) (err error) {
+	clock := blog.SystemClock{}
+	cs, err := openContentServer(ctx, cfg.Content, cfg.Dev, clock, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := cs.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("closing the content folder: %w", cerr)
+		}
+	}()
+	cache := web.NewCache(int64(cfg.CacheMB) << 20)
+	th, _, err := render.LoadTheme(cs.site.ThemeDir(), log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	defer ln.Close()
+	var metrics *web.Metrics
+	var mln net.Listener
+	if cfg.MetricsAddr != "" {
+		if mln, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+			return fmt.Errorf("listen on %s for metrics: %w", cfg.MetricsAddr, err)
+		}
+		defer mln.Close()
+		metrics = web.NewMetrics(Version)
+	}
+	base := cfg.ResolvedBaseURL(ln.Addr().String())
+	if cfg.BaseURL == "" {
+		log.Info("no base URL configured: absolute links use the listen address (set --base-url or OCTAVO_BASE_URL)", "base_url", base)
+	}
+	var accessLog *slog.Logger
+	if cfg.AccessLog {
+		buf := newFlushingWriter(env.Stderr, 64<<10, 100*time.Millisecond)
+		defer buf.Close()
+		accessLog = newLogger(buf, cfg.LogFormat, cfg.LogLevel)
+	}
+	srv := web.New(web.Options{Renderer: render.New(cs.site, th, base, clock), Cache: cache, DB: cs, Log: log,
+		AccessLog: cfg.AccessLog, AccessLogger: accessLog, Metrics: metrics, Pprof: cfg.Pprof, Clock: clock})
+
+	errorLog := slog.NewLogLogger(log.Handler(), slog.LevelWarn)
+	servers := []*http.Server{newHTTPServer(cs.Handler(srv.Handler()), errorLog)}
+	listeners := []net.Listener{ln}
+	if mln != nil {
+		servers = append(servers, newHTTPServer(srv.MetricsHandler(), errorLog))
+		listeners = append(listeners, mln)
+	}
+	errc := make(chan error, len(servers))
+	for i, hs := range servers {
+		go func() { errc <- hs.Serve(listeners[i]) }()
+	}
+	// The watcher and the warm-up stop at shutdown, before the folder's
+	// cache closes.
+	bgCtx, stopBg := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopBg()
+	var background sync.WaitGroup
+	defer background.Wait()
+	background.Go(func() { cs.Watch(bgCtx, cache.Invalidate) })
+	background.Go(func() {
+		if err := srv.Warm(bgCtx, warmPaths...); err != nil && !errors.Is(err, context.Canceled) {
+			log.Warn("warm-up failed", "error", err)
+		}
+	})
+
+	fmt.Fprintf(env.Stdout, "Octavo is serving %s at %s\n", cs.site.ContentDir(), base+"/")
+	if cfg.Dev {
+		fmt.Fprintln(env.Stdout, "Development mode: drafts are shown, open pages reload when a file changes. Not for visitors.")
+	}
+	log.Info("ready", "addr", ln.Addr().String(), "startup", time.Since(started).Round(time.Microsecond),
+		"cache_mb", cfg.CacheMB, "content", cs.site.ContentDir(), "dev", cfg.Dev)
+	if env.Ready != nil {
+		env.Ready(ln.Addr().String())
+	}
+	select {
+	case err := <-errc:
+		stopBg()
+		for _, hs := range servers {
+			hs.Close()
+		}
+		return fmt.Errorf("serving: %w", err)
+	case <-ctx.Done():
+	}
+	stopBg()
+	return shutdown(servers, cfg.ShutdownTimeout, log)
+}
 
 // contentServer is what `octavo serve --content DIR` adds to the server:
 // the blog read from a folder of Markdown files, the folder's files served
@@ -78,7 +178,10 @@ func (c *contentServer) logProblems(seen map[string]bool) map[string]bool {
 // page cache which pages to drop (invalidate); it also drops what a
 // scheduled post's time (or an expiry) changes. It returns when ctx ends.
 func (c *contentServer) Watch(ctx context.Context, invalidate func(keys []string)) {
-	seen := c.logProblems(nil)
+	seen := map[string]bool{} // logged by openContentServer already
+	for _, p := range c.site.Problems() {
+		seen[p.String()] = true
+	}
 	changed := make(chan struct{}, 1)
 	go func() {
 		if err := c.site.Watch(ctx, func() {

@@ -42,6 +42,15 @@ type Config struct {
 	// ShutdownTimeout bounds how long in-flight requests may finish after
 	// SIGTERM or SIGINT.
 	ShutdownTimeout time.Duration `toml:"shutdown_timeout"`
+	// TrustedProxies are the reverse proxies (addresses or networks,
+	// separated by commas) whose X-Forwarded-For and X-Forwarded-Proto
+	// are believed; empty: none.
+	TrustedProxies string `toml:"trusted_proxies"`
+	// Content serves a folder of Markdown files instead of the database
+	// (docs/content-folder.md); Dev adds live reload and shows the
+	// folder's problems in the pages.
+	Content string `toml:"content"`
+	Dev     bool   `toml:"dev"`
 }
 
 // Defaults are the values used when nothing else says otherwise.
@@ -70,6 +79,9 @@ func keys(c *Config) []key {
 		{"metrics-addr", "OCTAVO_METRICS_ADDR", "serve Prometheus /metrics on this separate HOST:PORT (default: off)", &c.MetricsAddr},
 		{"pprof", "OCTAVO_PPROF", "also serve /debug/pprof/ on the metrics address", &c.Pprof},
 		{"shutdown-timeout", "OCTAVO_SHUTDOWN_TIMEOUT", "how long in-flight requests may finish after SIGTERM (default 10s)", &c.ShutdownTimeout},
+		{"trusted-proxies", "OCTAVO_TRUSTED_PROXIES", "reverse proxies whose X-Forwarded-For/-Proto are believed, e.g. 127.0.0.1,10.0.0.0/8 (default: none)", &c.TrustedProxies},
+		{"content", "OCTAVO_CONTENT", "serve this folder of Markdown files instead of the database (see docs/content-folder.md)", &c.Content},
+		{"dev", "OCTAVO_DEV", "with --content: live reload, drafts shown, the folder's problems on every page", &c.Dev},
 	}
 }
 

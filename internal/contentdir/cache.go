@@ -32,7 +32,7 @@ import (
 // an older cache is then dropped. It includes the Markdown pipeline's
 // version, and shortcodeVersion for what shortcodes make.
 const (
-	cacheFormat      = 1
+	cacheFormat      = 2
 	shortcodeVersion = 1
 )
 
@@ -57,6 +57,9 @@ type record struct {
 	HasMore   bool
 	WordCount int
 	Version   int
+	// Summary is the excerpt's text, cut near 240 bytes: the static
+	// search index lists it without reading the rendered HTML back.
+	Summary string
 }
 
 // renderStore keeps rendered records: in html.bin or in memory.

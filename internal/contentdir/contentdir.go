@@ -38,6 +38,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"octavo/internal/blog"
 	"octavo/internal/fastlex"
@@ -469,7 +470,51 @@ func (s *Site) parse(rel string, src []byte) (*record, error) {
 		return nil, err
 	}
 	r.HasMore, r.WordCount, r.Version = out.HasMore, out.WordCount, out.Version
+	r.Summary = cutText(strings.Join(strings.Fields(markdown.PlainText(out.ExcerptHTML)), " "), 240)
 	return r, nil
+}
+
+// cutText cuts s near n bytes at a word boundary, with an ellipsis.
+func cutText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:n], ' ')
+	if cut < n/2 {
+		cut = n
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+	}
+	return strings.TrimRight(s[:cut], " ,;:") + "…"
+}
+
+// Summary is a visible post or page as a search index lists it.
+type Summary struct {
+	ID, Path, Title string
+	Kind            blog.Kind
+	PublishedAt     time.Time
+	Tags            []string
+	Text            string // the description, else the excerpt's text, cut
+}
+
+// Summaries lists the posts (newest first) and pages (by title) visible at
+// now, without reading their rendered HTML.
+func (s *Site) Summaries(now time.Time) []Summary {
+	sn := s.snap.Load()
+	v := sn.viewAt(now)
+	out := make([]Summary, 0, len(v.posts)+len(v.pages))
+	for _, p := range append(append([]*post(nil), v.posts...), v.pages...) {
+		sm := Summary{ID: p.ID, Path: p.Path, Title: p.Title, Kind: p.Kind, PublishedAt: p.PublishedAt, Text: p.Description}
+		for _, t := range p.Tags {
+			sm.Tags = append(sm.Tags, t.Name)
+		}
+		if sm.Text == "" {
+			sm.Text = p.summary
+		}
+		out = append(out, sm)
+	}
+	return out
 }
 
 // Resource is a file published as is: a page bundle's image, a file of

@@ -31,6 +31,7 @@ type post struct {
 	refs        []string // the path each ref shortcode points to
 	resources   []string // the bundle's files, relative to the bundle
 	hash        string   // changes when anything a page shows of it does
+	summary     string   // the excerpt's text, cut (Summaries)
 }
 
 // snapshot is the whole site at one load: immutable once built, except for
@@ -453,7 +454,7 @@ func (s *Site) makePost(rel string, r *record, isBundle bool, loc *time.Location
 	}
 
 	p := &post{rel: rel, visibleFrom: visibleFrom.UTC(), expiry: m.ExpiryDate.In(loc), draft: m.Draft && !s.opts.Drafts,
-		off: r.Off, n: r.Len}
+		off: r.Off, n: r.Len, summary: r.Summary}
 	if s.opts.Future {
 		p.visibleFrom = time.Time{}
 	}

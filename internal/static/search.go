@@ -24,8 +24,8 @@ import (
 //go:embed assets/search.js
 var searchJS []byte
 
-// searchEntry is one post or page of /search/index.json.
-type searchEntry struct {
+// SearchEntry is one post or page of /search/index.json.
+type SearchEntry struct {
 	URL     string   `json:"u"`
 	Title   string   `json:"t"`
 	Date    string   `json:"d,omitempty"`
@@ -37,7 +37,7 @@ type searchEntry struct {
 // with the hash of the post they were made from.
 type searchCache map[string]struct {
 	hash  string
-	entry searchEntry
+	entry SearchEntry
 }
 
 // searchSlot is what the static search page adds to the theme's page.
@@ -47,48 +47,15 @@ const searchSlot = `<div id="octavo-search" aria-live="polite"></div>` +
 
 // searchPage writes the three files of the static search.
 func (b *builder) searchPage(ctx context.Context, hashes map[string]string, cache searchCache) error {
-	src := b.o.Source
-	posts, err := src.Archive(ctx, b.o.Now, time.Time{}, time.Time{})
+	var entries []SearchEntry
+	var err error
+	if b.o.SearchEntries != nil {
+		entries, err = b.o.SearchEntries(ctx, b.o.Now)
+	} else {
+		entries, err = b.searchEntries(ctx, hashes, cache)
+	}
 	if err != nil {
 		return err
-	}
-	pages, err := src.Pages(ctx, b.o.Now)
-	if err != nil {
-		return err
-	}
-	entries := make([]searchEntry, 0, len(posts)+len(pages))
-	seen := make(map[string]bool, len(posts)+len(pages))
-	for _, ref := range append(posts, pages...) {
-		h := hashes[blog.DepPost(ref.ID)]
-		seen[ref.ID] = true
-		if c, ok := cache[ref.ID]; ok && c.hash == h && h != "" {
-			entries = append(entries, c.entry)
-			continue
-		}
-		p, err := src.PostByPath(ctx, ref.Path, b.o.Now)
-		if err != nil {
-			return fmt.Errorf("search index: %w", err)
-		}
-		e := searchEntry{URL: p.Path, Title: p.Title, Summary: p.Description}
-		if p.Kind == blog.KindPost {
-			e.Date = p.PublishedAt.Format("2006-01-02")
-		}
-		for _, t := range p.Tags {
-			e.Tags = append(e.Tags, t.Name)
-		}
-		if e.Summary == "" {
-			e.Summary = cutText(strings.Join(strings.Fields(markdown.PlainText(p.Rendered.ExcerptHTML)), " "), 240)
-		}
-		cache[ref.ID] = struct {
-			hash  string
-			entry searchEntry
-		}{h, e}
-		entries = append(entries, e)
-	}
-	for id := range cache {
-		if !seen[id] {
-			delete(cache, id)
-		}
 	}
 	index, err := json.Marshal(entries)
 	if err != nil {
@@ -109,6 +76,60 @@ func (b *builder) searchPage(ctx context.Context, hashes map[string]string, cach
 		body = append(append(append([]byte{}, body[:i]...), searchSlot...), body[i:]...)
 	}
 	return b.extra("search/index.html", body)
+}
+
+// searchEntries reads the index's entries from the source, each post once
+// per version (cache keeps them between builds of a Builder).
+func (b *builder) searchEntries(ctx context.Context, hashes map[string]string, cache searchCache) ([]SearchEntry, error) {
+	src := b.o.Source
+	st, err := src.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	loc := st.Location()
+	posts, err := src.Archive(ctx, b.o.Now, time.Time{}, time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	pages, err := src.Pages(ctx, b.o.Now)
+	if err != nil {
+		return nil, err
+	}
+	entries := make([]SearchEntry, 0, len(posts)+len(pages))
+	seen := make(map[string]bool, len(posts)+len(pages))
+	for _, ref := range append(posts, pages...) {
+		h := hashes[blog.DepPost(ref.ID)]
+		seen[ref.ID] = true
+		if c, ok := cache[ref.ID]; ok && c.hash == h && h != "" {
+			entries = append(entries, c.entry)
+			continue
+		}
+		p, err := src.PostByPath(ctx, ref.Path, b.o.Now)
+		if err != nil {
+			return nil, fmt.Errorf("search index: %w", err)
+		}
+		e := SearchEntry{URL: p.Path, Title: p.Title, Summary: p.Description}
+		if p.Kind == blog.KindPost {
+			e.Date = p.PublishedAt.In(loc).Format("2006-01-02")
+		}
+		for _, t := range p.Tags {
+			e.Tags = append(e.Tags, t.Name)
+		}
+		if e.Summary == "" {
+			e.Summary = cutText(strings.Join(strings.Fields(markdown.PlainText(p.Rendered.ExcerptHTML)), " "), 240)
+		}
+		cache[ref.ID] = struct {
+			hash  string
+			entry SearchEntry
+		}{h, e}
+		entries = append(entries, e)
+	}
+	for id := range cache {
+		if !seen[id] {
+			delete(cache, id)
+		}
+	}
+	return entries, nil
 }
 
 // cutText cuts s near n bytes at a word boundary, with an ellipsis.

@@ -57,9 +57,14 @@ type DepHasher interface {
 }
 
 // RedirectLister is a source that can list its redirects (old path → new
-// path) at a time.
+// path) at a time: a content folder.
 type RedirectLister interface {
 	Redirects(ctx context.Context, now time.Time) (map[string]string, error)
+}
+
+// RuleLister is a source that keeps redirects as rules: a database.
+type RuleLister interface {
+	Redirects(ctx context.Context) ([]blog.RedirectRule, error)
 }
 
 // Progress is told how a build goes: a phase with the number of steps it
@@ -93,6 +98,9 @@ type Options struct {
 	Protect []string
 	// NoSearch leaves out the static search page (/search/).
 	NoSearch bool
+	// SearchEntries lists the static search index's entries (a content
+	// folder keeps them in memory); nil reads every visible post.
+	SearchEntries func(ctx context.Context, now time.Time) ([]SearchEntry, error)
 	// LaterManifest writes the manifest on a goroutine after Build
 	// returns (build --watch: the files are there sooner); the next Build
 	// and Close wait for it.
@@ -761,13 +769,22 @@ func (b *builder) copyFiles(ctx context.Context) error {
 // post whose path changed since the last build leaves one behind.
 func (b *builder) redirects(ctx context.Context, paths []string) error {
 	all := map[string]string{}
-	if rl, ok := b.o.Source.(RedirectLister); ok {
+	switch rl := b.o.Source.(type) {
+	case RedirectLister:
 		rs, err := rl.Redirects(ctx, b.o.Now)
 		if err != nil {
 			return err
 		}
 		for from, to := range rs {
 			all[from] = to
+		}
+	case RuleLister:
+		rs, err := rl.Redirects(ctx)
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			all[r.From] = r.To
 		}
 	}
 	isPage := make(map[string]bool, len(paths))
