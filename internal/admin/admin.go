@@ -25,6 +25,7 @@ import (
 
 	"octavo/internal/auth"
 	"octavo/internal/blog"
+	"octavo/internal/httpstatus"
 )
 
 //go:embed templates/*.html
@@ -187,27 +188,12 @@ func (a *Admin) denied(w http.ResponseWriter, r *http.Request, status int, msg s
 }
 
 // StatusOf is the HTTP status of an error the admin shows: a rate limit
-// is 429; the domain codes map as web/errors.go maps them (a test there
-// keeps the two in step).
+// is 429; the domain codes map as everywhere (internal/httpstatus).
 func StatusOf(err error) int {
 	if _, ok := auth.IsLimit(err); ok {
 		return http.StatusTooManyRequests
 	}
-	switch blog.ErrorCode(err) {
-	case blog.ENOTFOUND:
-		return http.StatusNotFound
-	case blog.EINVALID:
-		return http.StatusBadRequest
-	case blog.ECONFLICT:
-		return http.StatusConflict
-	case blog.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case blog.EFORBIDDEN:
-		return http.StatusForbidden
-	case blog.EUNAVAILABLE:
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusInternalServerError
+	return httpstatus.FromCode(blog.ErrorCode(err))
 }
 
 // message is the text of err to show: a rate limit's own, a domain

@@ -6,28 +6,12 @@ import (
 	"net/http"
 
 	"octavo/internal/blog"
+	"octavo/internal/httpstatus"
 )
 
-// statusFor maps a domain error code to its HTTP status: the one place
-// where that happens.
-func statusFor(code blog.Code) int {
-	switch code {
-	case blog.ENOTFOUND:
-		return http.StatusNotFound
-	case blog.EINVALID:
-		return http.StatusBadRequest
-	case blog.ECONFLICT:
-		return http.StatusConflict
-	case blog.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case blog.EFORBIDDEN:
-		return http.StatusForbidden
-	case blog.EUNAVAILABLE:
-		return http.StatusServiceUnavailable
-	default:
-		return http.StatusInternalServerError
-	}
-}
+// statusFor maps a domain error code to its HTTP status; the mapping
+// itself lives in internal/httpstatus, shared with the admin.
+func statusFor(code blog.Code) int { return httpstatus.FromCode(code) }
 
 // serveError logs the internal detail of err and answers with its status
 // and a message safe to show.
