@@ -128,7 +128,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	// blog.SearchMaxResults only), from SQLite's index.
 	df := make([]int, len(queries))
 	for i, q := range queries {
-		cond, args := sqlstore.FTS5Search.Match(search.Parse(q.q).Terms, search.NumTiers, false)
+		cond, args := sqlstore.FTS5Search.Match(search.Parse(q.q).Terms, search.NumTiers, sqlstore.PlanIndex)
 		if err := lite.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM post_fts WHERE `+cond, args...).Scan(&df[i]); err != nil {
 			return err
 		}

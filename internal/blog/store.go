@@ -61,8 +61,9 @@ type Reader interface {
 	// Search returns the posts and pages that match every term of q, with
 	// their tags, best first — every term in the title, then some term in
 	// the title, then in a tag, then in the body only; newest first
-	// within each — and how many match in all. Terms are what
-	// internal/search.Parse makes; EINVALID for anything else.
+	// within each — and how many match, counted up to SearchMaxResults.
+	// Terms are what internal/search.Parse makes; EINVALID for anything
+	// else.
 	Search(ctx context.Context, q SearchQuery) ([]*Post, int, error)
 }
 

@@ -53,7 +53,10 @@ func Text(fragment string) string {
 			for j < len(rest) && (isASCIILetter(rest[j]) || '0' <= rest[j] && rest[j] <= '9') {
 				j++
 			}
-			name := strings.ToLower(rest[n:j])
+			name := rest[n:j]
+			if hasUpper(name) {
+				name = strings.ToLower(name)
+			}
 			i += tagEnd(rest)
 			if !isInline(name) {
 				space()
@@ -84,22 +87,29 @@ func writeText(b *strings.Builder, s string) {
 // tagEnd returns the length of the tag at the start of s, quoted attribute
 // values skipped (all of s when it never closes).
 func tagEnd(s string) int {
-	for i := 1; i < len(s); {
-		j := strings.IndexAny(s[i:], "\"'>")
-		if j < 0 {
-			break
-		}
-		i += j
-		if s[i] == '>' {
+	var quote byte
+	for i := 1; i < len(s); i++ {
+		switch c := s[i]; {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '>':
 			return i + 1
+		case c == '"' || c == '\'':
+			quote = c
 		}
-		k := strings.IndexByte(s[i+1:], s[i])
-		if k < 0 {
-			break
-		}
-		i += k + 2
 	}
 	return len(s)
+}
+
+func hasUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			return true
+		}
+	}
+	return false
 }
 
 func isASCIILetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }

@@ -8,10 +8,19 @@ func SetSearchMaxResults(n int) (restore func()) {
 	return func() { searchMaxResults = old }
 }
 
-// SetFewCandidates changes how many candidates of a tier are few until the
-// returned function is called.
+// SetFewCandidates makes a title or tag tier with fewer than n candidates
+// one of few (SearchSQL.Few), on every backend, until the returned
+// function is called.
 func SetFewCandidates(n int) (restore func()) {
-	old := fewCandidates
-	fewCandidates = n
-	return func() { fewCandidates = old }
+	old := fewOverride
+	fewOverride = n
+	return func() { fewOverride = old }
+}
+
+// SetCommonAt makes terms that match at least n posts common until the
+// returned function is called.
+func SetCommonAt(n int) (restore func()) {
+	old := commonAt
+	commonAt = n
+	return func() { commonAt = old }
 }

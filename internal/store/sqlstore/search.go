@@ -13,48 +13,92 @@ import (
 // SearchSQL is how a database's full-text index is asked questions: the
 // one part of search that differs between SQLite (FTS5) and PostgreSQL
 // (tsvector). Everything else — the index documents, the sort key that
-// orders results and makes visibility a key range, the tiers, paging —
-// is shared, below and in internal/search.
+// orders results and makes visibility a key range, the tiers, paging, when
+// to look at candidates — is shared, below and in internal/search.
 type SearchSQL struct {
-	// Index is the FROM clause of the index alone, for counts; Key is the
-	// sort key's column in it, and Range what a key range is asked of.
-	Index, Key, Range string
-	// Docs is the FROM clause of the index with what gives a match's post
-	// id, PostID.
-	Docs, PostID string
+	// Index is the FROM clause of the index alone, for counts; Range is
+	// what a key range is asked of.
+	Index, Range string
+	// Sorted is what the matches of a tier read by collecting them all are
+	// sorted by, and Walk what a tier read by walking the sort key
+	// newest first is ordered by (see Plan).
+	Sorted, Walk string
+	// Docs is the FROM clause of the index with what gives a match's sort
+	// key, Key, and post id, PostID.
+	Docs, Key, PostID string
 	// Match returns the condition, and its arguments, that selects the
-	// documents terms match in tier (all of them for search.NumTiers).
-	// few says that Candidates found a handful of documents for the tier.
-	Match func(terms []blog.SearchTerm, tier search.Tier, few bool) (string, []any)
-	// Candidates, when set, returns a query (and its arguments) of the
-	// documents that could be in a title or tag tier (some term in their
-	// title or tags), from a small index of titles and tags alone. Search
-	// counts them up to fewCandidates: a tier without any is skipped, and
-	// Match is told when there are few.
+	// documents terms match in tier (all of them for search.NumTiers),
+	// read the way plan says.
+	Match func(terms []blog.SearchTerm, tier search.Tier, plan Plan) (string, []any)
+	// Candidates returns a query (and its arguments, the key range to
+	// follow) of the documents that could be in a title or tag tier, from
+	// an index of titles and tags alone. When the terms are common, Search
+	// counts them, up to Few, before reading such a tier: a tier without
+	// candidates is skipped
+	// (rather than looked for among every match of the terms), one with
+	// fewer than Few is read as PlanFew.
 	Candidates func(terms []blog.SearchTerm, tier search.Tier) (string, []any)
-	// Setup, when set, are statements run first in a read-only
+	Few        int
+	// CandidatesAlways asks about candidates whether the terms are common
+	// or not: when a question costs no round trip (SQLite, in process).
+	CandidatesAlways bool
+	// Tiered, when set, returns a query (and its arguments) of a page of
+	// the matches of terms with their tier: columns sort_key, post_id,
+	// tier and n, how many match, counted up to reach (see TSVectorSearch).
+	// Search asks it first: for terms that are not common (n < common),
+	// the page and the count come in one statement.
+	Tiered func(terms []blog.SearchTerm, lo, hi int64, reach, common, limit, offset int) (string, []any)
+	// Common is how many matches make terms common (PlanWalk), when more
+	// than a search reaches (blog.SearchMaxResults): the first count goes
+	// that far.
+	Common int
+	// Setup, when set, is a statement run first in a read-only
 	// transaction that holds the search's statements.
-	Setup []string
+	Setup string
 }
+
+// Plan is how Search reads a tier, decided from what it has counted: the
+// matches of all the terms (up to blog.SearchMaxResults: when they reach
+// it, the terms are common) and the candidates of a title or tag tier.
+type Plan int
+
+// The plans.
+const (
+	// PlanIndex collects the tier's matches from the full-text index and
+	// sorts them: for terms that are not common (at most a thousand
+	// matches), and for counts.
+	PlanIndex Plan = iota
+	// PlanFew takes the few candidates of a title or tag tier and tests
+	// each against the terms.
+	PlanFew
+	// PlanWalk walks the sort key newest first and tests each post until
+	// a page is found: for a tier that is dense, because the terms are
+	// common or its candidates many.
+	PlanWalk
+)
 
 // FTS5Search asks SQLite's FTS5 table post_fts, whose rowid is the sort
 // key. A term is an FTS5 phrase of its words ("http listenandserve", with
 // * after it for a prefix); column filters make the tiers.
 //
-// A tier read through post_fts's column filters costs a pass over the
+// FTS5 reads matches in rowid order, stopping at a page, whatever the plan
+// (PlanIndex and PlanWalk are the same here). A tier read through
+// post_fts's column filters costs a pass over the
 // posts matching the terms, checking where they are, until a page is
 // found: nothing when the tier is full, a lot when it is nearly empty and
 // the terms common ("explain analyze" is in 40% of posts and in no title).
 // So the title and tag tiers look at post_fts_head, the index of titles
-// and tags alone, first (Candidates): no candidate, no pass; a handful,
+// and tags alone, first (Candidates): no candidate, no pass; fewer than 20,
 // and each is looked up in post_fts (SQLite runs the IN list as one
-// lookup by rowid each), instead of a pass.
+// lookup by rowid each, and a lookup costs about what a pass over a few
+// hundred posts does: it starts a query, expanding a prefix included).
 var FTS5Search = &SearchSQL{
-	Index: `post_fts`, Key: `post_fts.rowid`, Range: `post_fts.rowid`,
-	Docs: `post_fts JOIN post_search s ON s.sort_key = post_fts.rowid`, PostID: `s.post_id`,
-	Match: func(terms []blog.SearchTerm, tier search.Tier, few bool) (string, []any) {
+	Index: `post_fts`, Range: `post_fts.rowid`, Sorted: `post_fts.rowid`, Walk: `post_fts.rowid`,
+	Docs: `post_fts JOIN post_search s ON s.sort_key = post_fts.rowid`, Key: `post_fts.rowid`, PostID: `s.post_id`,
+	Few: 20, CandidatesAlways: true,
+	Match: func(terms []blog.SearchTerm, tier search.Tier, plan Plan) (string, []any) {
 		all, some := ftsJoin(terms, " AND "), ftsJoin(terms, " OR ")
-		if few && tier < search.TierBody {
+		if plan == PlanFew {
 			return `post_fts MATCH ? AND post_fts.rowid IN (SELECT rowid FROM post_fts_head WHERE post_fts_head MATCH ?)`,
 				[]any{all, ftsHead(terms, tier)}
 		}
@@ -118,34 +162,73 @@ func ftsJoin(terms []blog.SearchTerm, op string) string {
 // more than two. Terms are passed as a literal tsquery: no text search
 // parser or dictionary ever sees them.
 //
-// Setup keeps PostgreSQL on its GIN indexes: its cost model does not know
-// that reading a post's tsvector means fetching and decompressing a few
-// kilobytes, and would otherwise scan the table (or the sort key index)
-// testing every row — a hundred times slower for a rare word. Bitmap scans
-// of the GIN indexes read no tsvector when the query needs no positions.
-// The key range (nearly every post, for visitors) is a filter, not an
-// index condition: ANDing its bitmap with the words' costs more than it
-// saves.
+// PostgreSQL's cost model does not know that testing a row's doc means
+// fetching and decompressing kilobytes, so plans are steered. Setup rules
+// out sequential scans and generic plans (which cannot know whether a word
+// is rare); the key range is a filter, never an index condition (Range:
+// it holds nearly every post). Then by Plan:
+//
+//   - PlanIndex, PlanFew: conditions the GIN indexes answer, results
+//     sorted (Sorted: an ORDER BY the key index cannot serve). Matches come
+//     from bitmaps, and a word that needs no positions is answered without
+//     reading a single doc; a tier of few candidates tests doc on each.
+//   - PlanWalk: conditions no index answers (COALESCE), ORDER BY sort_key:
+//     PostgreSQL walks the key index newest first and stops at a page,
+//     testing head (small, stored inline) before doc. Collecting forty
+//     thousand matches to keep ten costs more than walking to the tenth;
+//     but each post walked past may cost a doc, so terms are common from
+//     5,000 matches (Common), not 1,000: in 1% of posts, a walk tests a
+//     thousand docs for a page, where collecting reads a thousand rows.
 var TSVectorSearch = &SearchSQL{
-	Index: `post_search s`, Key: `s.sort_key`, Range: `(s.sort_key + 0)`,
-	Docs: `post_search s`, PostID: `s.post_id`,
-	Setup: []string{`SET LOCAL enable_seqscan = off`, `SET LOCAL enable_indexscan = off`, `SET LOCAL jit = off`},
-	Match: func(terms []blog.SearchTerm, tier search.Tier, _ bool) (string, []any) {
+	Index: `post_search s`, Range: `(s.sort_key + 0)`, Sorted: `(s.sort_key + 0)`, Walk: `s.sort_key`,
+	Docs: `post_search s`, Key: `s.sort_key`, PostID: `s.post_id`,
+	Few:    250,
+	Common: 5000,
+	Setup:  `SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true)`,
+	Match: func(terms []blog.SearchTerm, tier search.Tier, plan Plan) (string, []any) {
 		all := tsJoin(terms, " & ", "")
+		match := func(col string) string {
+			if plan == PlanWalk {
+				return `COALESCE(s.` + col + ` @@ ?::tsquery, FALSE)`
+			}
+			return `s.` + col + ` @@ ?::tsquery`
+		}
 		switch tier {
 		case search.TierTitle:
-			return `s.head @@ ?::tsquery`, []any{tsJoin(terms, " & ", "A")}
-		case search.TierSomeTitle:
-			return `s.doc @@ ?::tsquery AND s.head @@ ?::tsquery AND NOT s.head @@ ?::tsquery`,
-				[]any{all, tsJoin(terms, " | ", "A"), tsJoin(terms, " & ", "A")}
-		case search.TierTags:
-			return `s.doc @@ ?::tsquery AND s.head @@ ?::tsquery AND NOT s.head @@ ?::tsquery`,
-				[]any{all, tsJoin(terms, " | ", "B"), tsJoin(terms, " | ", "A")}
+			return match("head"), []any{tsHead(terms, tier)}
+		case search.TierSomeTitle, search.TierTags:
+			return match("head") + ` AND ` + match("doc"), []any{tsHead(terms, tier), all}
 		case search.TierBody:
-			return `s.doc @@ ?::tsquery AND NOT s.head @@ ?::tsquery`, []any{all, tsJoin(terms, " | ", "")}
+			return `NOT ` + match("head") + ` AND ` + match("doc"), []any{tsJoin(terms, " | ", ""), all}
 		}
-		return `s.doc @@ ?::tsquery`, []any{all}
+		return match("doc"), []any{all}
 	},
+	Candidates: func(terms []blog.SearchTerm, tier search.Tier) (string, []any) {
+		return `SELECT 1 FROM post_search s WHERE s.head @@ ?::tsquery AND (s.sort_key + 0) BETWEEN ? AND ?`, []any{tsHead(terms, tier)}
+	},
+	// Up to 5,000 matches from one bitmap, counted; when fewer than
+	// common, head is tested on each for its tier, and they are sorted.
+	Tiered: func(terms []blog.SearchTerm, lo, hi int64, reach, common, limit, offset int) (string, []any) {
+		return `SELECT s.sort_key, s.post_id, s.n,
+				CASE WHEN s.n >= ? THEN 0 WHEN s.head @@ ?::tsquery THEN 0 WHEN s.head @@ ?::tsquery THEN 1 WHEN s.head @@ ?::tsquery THEN 2 ELSE 3 END AS tier
+			FROM (SELECT s.sort_key, s.post_id, s.head, COUNT(*) OVER () AS n FROM (SELECT s.sort_key, s.post_id, s.head FROM post_search s
+				WHERE s.doc @@ ?::tsquery AND (s.sort_key + 0) BETWEEN ? AND ? LIMIT ?) AS s) AS s
+			ORDER BY tier, s.sort_key DESC LIMIT ? OFFSET ?`,
+			[]any{common, tsHead(terms, search.TierTitle), tsHead(terms, search.TierSomeTitle), tsHead(terms, search.TierTags),
+				tsJoin(terms, " & ", ""), lo, hi, reach, limit, offset}
+	},
+}
+
+// tsHead is the tsquery that puts a post in a title or tag tier, by its
+// head (title, weight A, and tags, weight B).
+func tsHead(terms []blog.SearchTerm, tier search.Tier) string {
+	switch tier {
+	case search.TierTitle:
+		return tsJoin(terms, " & ", "A")
+	case search.TierSomeTitle:
+		return `(` + tsJoin(terms, " | ", "A") + `) & !(` + tsJoin(terms, " & ", "A") + `)`
+	}
+	return `(` + tsJoin(terms, " | ", "B") + `) & !(` + tsJoin(terms, " | ", "A") + `)`
 }
 
 // tsJoin writes terms as a tsquery joined by op, every lexeme restricted
@@ -198,11 +281,17 @@ func tsJoin(terms []blog.SearchTerm, op, weight string) string {
 // searchMaxResults is blog.SearchMaxResults; tests make it smaller.
 var searchMaxResults = blog.SearchMaxResults
 
-// fewCandidates is how many candidates of a tier are few enough to be
-// looked up one by one (SearchSQL.Candidates): each lookup starts a query
-// (a prefix's expansion included), about what a pass over a few hundred
-// posts costs; tests change it.
-var fewCandidates = 20
+// withColumn scans a row of postColumns followed by one integer column.
+type withColumn struct {
+	rows *sql.Rows
+	n    *int
+}
+
+func (w withColumn) Scan(dest ...any) error { return w.rows.Scan(append(dest, w.n)...) }
+
+// Tests change these: fewOverride, when set, replaces SearchSQL.Few, and
+// commonAt, when set, is how many matches make terms common.
+var fewOverride, commonAt int
 
 // Search returns the posts and pages q's terms match, best first: by tier
 // (every term in the title, some term in the title, in a tag, in the body
@@ -224,16 +313,15 @@ func (s *Store) Search(ctx context.Context, q blog.SearchQuery) ([]*blog.Post, i
 	}
 	syn := s.d.Search
 	var db Querier = rebound{s.db, s.d}
-	if len(syn.Setup) > 0 {
+	if syn.Setup != "" {
 		tx, err := s.begin(ctx, &sql.TxOptions{ReadOnly: true})
 		if err != nil {
 			return nil, 0, dbError(err, "searching")
 		}
 		defer tx.Rollback()
-		for _, st := range syn.Setup {
-			if _, err := tx.ExecContext(ctx, st); err != nil {
-				return nil, 0, dbError(err, "searching")
-			}
+		s.queries.Add(1)
+		if _, err := tx.ExecContext(ctx, syn.Setup); err != nil {
+			return nil, 0, dbError(err, "searching")
 		}
 		db = tx
 	}
@@ -246,45 +334,133 @@ func (s *Store) Search(ctx context.Context, q blog.SearchQuery) ([]*blog.Post, i
 		err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM (`+query+` LIMIT ?) AS m`, append(args, upTo)...).Scan(&n)
 		return n, dbError(err, "searching")
 	}
-	count := func(tier search.Tier, few bool, upTo int) (int, error) {
-		cond, args := syn.Match(q.Terms, tier, few)
+	count := func(tier search.Tier, plan Plan, upTo int) (int, error) {
+		cond, args := syn.Match(q.Terms, tier, plan)
 		return countOf(`SELECT 1 FROM `+syn.Index+` WHERE `+cond+` AND `+syn.Range+` BETWEEN ? AND ?`, append(args, lo, hi), upTo)
-	}
-	total, err := count(search.NumTiers, false, searchMaxResults)
-	if err != nil || total == 0 {
-		return nil, total, err
-	}
-	skip := max(q.Offset, 0)
-	if skip >= total {
-		return nil, total, nil
-	}
-	limit := total - skip
-	if q.Limit > 0 {
-		limit = min(limit, q.Limit)
 	}
 	vis, vargs := visible, []any{q.Now.UnixMilli()}
 	if q.IncludeDrafts {
 		vis, vargs = ` p.status <> 'trashed'`, nil
 	}
 	var posts []*blog.Post
+	// read appends the posts of a page of keys (a query of sort_key and
+	// post_id, and an order of its columns), checked against the posts
+	// table; with n, the query has a column n too, read into it.
+	read := func(keys, order string, args []any, n *int) error {
+		s.queries.Add(1)
+		extra := ""
+		if n != nil {
+			extra = `, m.n`
+		}
+		rows, err := db.QueryContext(ctx, `SELECT `+postColumns+extra+` FROM (`+keys+`) AS m
+			JOIN posts p ON p.id = m.post_id LEFT JOIN users u ON u.id = p.author_id WHERE`+vis+` ORDER BY `+order, append(args, vargs...)...)
+		if err != nil {
+			return dbError(err, "searching")
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var sc scanner = rows
+			if n != nil {
+				sc = withColumn{rows, n}
+			}
+			p, err := scanPost(sc)
+			if err != nil {
+				return dbError(err, "searching")
+			}
+			posts = append(posts, p)
+		}
+		return dbError(rows.Err(), "searching")
+	}
+	commonFrom := max(syn.Common, searchMaxResults)
+	if commonAt > 0 {
+		commonFrom = commonAt
+	}
+	skip := max(q.Offset, 0)
+	page := func(total int) int {
+		if q.Limit > 0 {
+			return min(total-skip, q.Limit)
+		}
+		return total - skip
+	}
+	reach := max(commonFrom, searchMaxResults)
+	n := -1 // matches, counted up to reach; -1 until counted
+	if syn.Tiered != nil && skip < searchMaxResults {
+		// First as if the terms matched no more than a search reaches:
+		// then this one statement is the page and the count.
+		first := min(reach, searchMaxResults+1)
+		query, args := syn.Tiered(q.Terms, lo, hi, first, commonFrom, page(searchMaxResults), skip)
+		if err := read(query, `m.tier, m.sort_key DESC`, args, &n); err != nil {
+			return nil, 0, err
+		}
+		switch {
+		case len(posts) > 0 && n < first && n < commonFrom:
+			return posts, n, s.loadTags(ctx, posts)
+		case len(posts) == 0 || n < commonFrom:
+			n = -1 // no post on this page, or more matches than counted: count them
+		}
+		posts = nil
+	}
+	if n < 0 {
+		var err error
+		if n, err = count(search.NumTiers, PlanIndex, reach); err != nil || n == 0 {
+			return nil, 0, err
+		}
+	}
+	total, common := min(n, searchMaxResults), n >= commonFrom
+	if skip >= total {
+		return nil, total, nil
+	}
+	if syn.Tiered != nil && !common {
+		// More matches than the first statement counted, too few to be
+		// common: the page again, from all of them.
+		query, args := syn.Tiered(q.Terms, lo, hi, reach, commonFrom, page(total), skip)
+		var m int
+		if err := read(query, `m.tier, m.sort_key DESC`, args, &m); err != nil {
+			return nil, 0, err
+		}
+		return posts, total, s.loadTags(ctx, posts)
+	}
+	limit := page(total)
+	// headless: no post holds any of the terms in its title or tags (every
+	// title and tag tier had no candidate), so the body tier is every match.
+	headless := syn.Candidates != nil && (common || syn.CandidatesAlways)
 	for tier := search.TierTitle; tier < search.NumTiers && len(posts) < limit; tier++ {
 		if tier == search.TierSomeTitle && len(q.Terms) == 1 {
 			continue // the same as TierTitle
 		}
-		few := false
-		if syn.Candidates != nil && tier < search.TierBody {
+		matchTier := tier
+		if tier == search.TierBody && headless {
+			matchTier = search.NumTiers
+		}
+		plan := PlanIndex
+		if common {
+			plan = PlanWalk
+		}
+		// Terms that are not common match few posts: any tier is read
+		// fast from them, without asking about candidates first.
+		if (common || syn.CandidatesAlways) && syn.Candidates != nil && tier < search.TierBody {
 			query, args := syn.Candidates(q.Terms, tier)
-			n, err := countOf(query, append(args, lo, hi), fewCandidates)
-			if err != nil {
+			few := syn.Few
+			if fewOverride > 0 {
+				few = fewOverride
+			}
+			n, err := countOf(query, append(args, lo, hi), few)
+			if n > 0 {
+				headless = false
+			}
+			switch {
+			case err != nil:
 				return nil, 0, err
-			}
-			if n == 0 {
+			case n == 0:
 				continue
+			case n < few:
+				plan = PlanFew
+			case tier == search.TierTitle:
+				plan = PlanWalk // many titles hold every term: the walk is short
 			}
-			few = n < fewCandidates
 		}
 		if skip > 0 && tier < search.TierBody {
-			n, err := count(tier, few, skip)
+			n, err := count(tier, plan, skip)
 			if err != nil {
 				return nil, 0, err
 			}
@@ -294,26 +470,15 @@ func (s *Store) Search(ctx context.Context, q blog.SearchQuery) ([]*blog.Post, i
 			}
 		}
 		// The page of keys first, from the index alone; then its posts.
-		cond, args := syn.Match(q.Terms, tier, few)
-		args = append(append(args, lo, hi, limit-len(posts), skip), vargs...)
-		s.queries.Add(1)
-		rows, err := db.QueryContext(ctx, `SELECT `+postColumns+` FROM (SELECT `+syn.Key+` AS sort_key, `+syn.PostID+` AS post_id FROM `+
-			syn.Docs+` WHERE `+cond+` AND `+syn.Range+` BETWEEN ? AND ? ORDER BY `+syn.Key+` DESC LIMIT ? OFFSET ?) AS m
-			JOIN posts p ON p.id = m.post_id LEFT JOIN users u ON u.id = p.author_id WHERE`+vis+` ORDER BY m.sort_key DESC`, args...)
+		cond, args := syn.Match(q.Terms, matchTier, plan)
+		order := syn.Sorted
+		if plan == PlanWalk {
+			order = syn.Walk
+		}
+		err := read(`SELECT `+syn.Key+` AS sort_key, `+syn.PostID+` AS post_id FROM `+syn.Docs+` WHERE `+cond+` AND `+syn.Range+
+			` BETWEEN ? AND ? ORDER BY `+order+` DESC LIMIT ? OFFSET ?`, `m.sort_key DESC`, append(args, lo, hi, limit-len(posts), skip), nil)
 		if err != nil {
-			return nil, 0, dbError(err, "searching")
-		}
-		for rows.Next() {
-			p, err := scanPost(rows)
-			if err != nil {
-				rows.Close()
-				return nil, 0, dbError(err, "searching")
-			}
-			posts = append(posts, p)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, 0, dbError(err, "searching")
+			return nil, 0, err
 		}
 		skip = 0
 	}

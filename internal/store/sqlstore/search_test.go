@@ -19,20 +19,39 @@ import (
 	"octavo/internal/store/storetest"
 )
 
-// TestSearchWithoutCandidates runs the search conformance tests on SQLite
-// with every title and tag tier read through post_fts's column filters,
-// the way of tiers with many candidates (a blog's corpus of tests is too
-// small to have any).
-func TestSearchWithoutCandidates(t *testing.T) {
-	defer sqlstore.SetFewCandidates(1)()
-	storetest.RunSearch(t, func(t *testing.T) storetest.Store {
-		s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "octavo.db"))
-		if err != nil {
-			t.Fatal(err)
+// TestSearchPlans runs the search conformance tests on both backends with
+// every way of reading a tier (sqlstore.Plan): tiers of many candidates
+// and of few, terms common and not (a test corpus is too small to have
+// many candidates or common terms).
+func TestSearchPlans(t *testing.T) {
+	ctx := context.Background()
+	backends := map[string]storetest.Open{
+		"SQLite": func(t *testing.T) storetest.Store {
+			s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "octavo.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			return s
+		},
+		"PostgreSQL": func(t *testing.T) storetest.Store {
+			s, err := postgres.Open(ctx, pgtest.NewDatabase(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			return s
+		},
+	}
+	for _, plan := range []struct{ few, commonAt int }{{1, 1}, {1000, 1}, {1, 0}, {1000, 0}} {
+		for name, open := range backends {
+			t.Run(fmt.Sprintf("%s/few%d/common%d", name, plan.few, plan.commonAt), func(t *testing.T) {
+				defer sqlstore.SetFewCandidates(plan.few)()
+				defer sqlstore.SetCommonAt(plan.commonAt)()
+				storetest.RunSearch(t, open)
+			})
 		}
-		t.Cleanup(func() { s.Close() })
-		return s
-	})
+	}
 }
 
 // TestSearchReach checks that a search counts and pages no further than
