@@ -25,16 +25,16 @@ import (
 
 	"octavo/internal/auth"
 	"octavo/internal/blog"
+	"octavo/internal/content"
 	"octavo/internal/httpstatus"
 )
 
 //go:embed templates/*.html
 var templateFS embed.FS
 
-// pages are the page templates; each is parsed with templates/base.html
-// and defines "main".
-var pages = []string{"login", "login_code", "setup", "invite", "reset", "home", "account", "two_factor",
-	"recovery_codes", "users", "link", "message"}
+// Every file of templates/ but base.html is a page template, named by its
+// file name without .html; each is parsed with base.html and defines
+// "main".
 
 // SettingsReader gives the site settings (the blog's title for the pages).
 type SettingsReader interface {
@@ -45,7 +45,13 @@ type SettingsReader interface {
 type Options struct {
 	Auth     *auth.Service
 	Settings SettingsReader // optional
-	Log      *slog.Logger
+	// Content writes posts, pages, tags and settings, and Posts reads
+	// what the editor shows (any status); both optional, the editor's
+	// pages need them.
+	Content *content.Service
+	Posts   content.Store
+	Clock   blog.Clock // optional, the system clock by default
+	Log     *slog.Logger
 }
 
 // Admin holds the admin's handlers.
@@ -53,6 +59,9 @@ type Admin struct {
 	auth     *auth.Service
 	store    blog.Accounts
 	settings SettingsReader
+	content  *content.Service
+	posts    content.Store
+	clock    blog.Clock
 	log      *slog.Logger
 	pages    map[string]*template.Template
 	assets   *assets
@@ -67,7 +76,11 @@ func New(o Options) (*Admin, error) {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	a := &Admin{auth: o.Auth, store: o.Auth.Store(), settings: o.Settings, log: o.Log, pages: map[string]*template.Template{}}
+	if o.Clock == nil {
+		o.Clock = blog.SystemClock{}
+	}
+	a := &Admin{auth: o.Auth, store: o.Auth.Store(), settings: o.Settings, content: o.Content, posts: o.Posts,
+		clock: o.Clock, log: o.Log, pages: map[string]*template.Template{}}
 	var err error
 	if a.assets, err = loadAssets(); err != nil {
 		return nil, err
@@ -97,8 +110,16 @@ func New(o Options) (*Admin, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range pages {
-		body, err := fs.ReadFile(templateFS, "templates/"+p+".html")
+	files, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		p := strings.TrimSuffix(path.Base(f), ".html")
+		if p == "base" {
+			continue
+		}
+		body, err := fs.ReadFile(templateFS, f)
 		if err != nil {
 			return nil, fmt.Errorf("admin: template %s: %w", p, err)
 		}

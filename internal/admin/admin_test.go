@@ -54,7 +54,10 @@ func TestEveryPageRenders(t *testing.T) {
 		"message":        "Some advice.",
 	}
 	public := map[string]bool{"login": true, "login_code": true, "setup": true, "invite": true, "reset": true, "message": true}
-	for _, page := range pages {
+	for page := range a.pages {
+		if _, ok := data[page]; !ok {
+			t.Errorf("page %s: no test data here; add some", page)
+		}
 		for _, user := range []*blog.User{nil, u} {
 			if user == nil && !public[page] {
 				continue
