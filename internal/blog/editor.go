@@ -24,6 +24,9 @@ type Revision struct {
 type RedirectRule struct {
 	From, To  string
 	CreatedAt time.Time
+	// Manual is true for a redirect someone added (AddRedirect), false for
+	// one a slug, permalink or tag change made.
+	Manual bool
 }
 
 // Editorial is what the editor needs of a store beyond reading and saving:
@@ -38,10 +41,18 @@ type Editorial interface {
 	DeletePost(ctx context.Context, id string) (*Post, error)
 	// Redirects lists every redirect, by old path.
 	Redirects(ctx context.Context) ([]RedirectRule, error)
-	// AddRedirect records that from now lives at to.
+	// AddRedirect records, by hand, that from now lives at to (replacing
+	// a redirect from the same path). EINVALID when either is not a
+	// site-local path (CheckRedirectPath), when from is to, when from is
+	// where a post or page lives, or when to itself redirects (a chain or
+	// a loop). Redirects that pointed at from now point at to.
 	AddRedirect(ctx context.Context, from, to string) error
 	// DeleteRedirect removes the redirect from an old path.
 	DeleteRedirect(ctx context.Context, from string) error
+	// AllTags returns every tag, used or not, by name, with Count the
+	// posts and pages of any status (drafts and trash included) that
+	// carry it.
+	AllTags(ctx context.Context) ([]Tag, error)
 	// RenameTag gives a tag a new name and slug (its old URL redirects);
 	// when the new slug is another tag's, the two are merged.
 	RenameTag(ctx context.Context, slug, newName string) (Tag, error)

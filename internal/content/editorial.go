@@ -72,35 +72,63 @@ func (s *Service) RestoreRevision(ctx context.Context, postID string, revisionID
 }
 
 // SaveSettings stores the site settings. A new permalink pattern or time
-// zone moves every post to its new path, and each old path redirects.
-func (s *Service) SaveSettings(ctx context.Context, st blog.Settings) error {
+// zone moves every post to its new path, and each old path redirects;
+// moved is how many posts changed path.
+func (s *Service) SaveSettings(ctx context.Context, st blog.Settings) (moved int, err error) {
 	if err := st.Validate(); err != nil {
-		return err
+		return 0, err
 	}
 	old, err := s.store.Settings(ctx)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if err := s.store.SaveSettings(ctx, st); err != nil {
-		return err
+		return 0, err
 	}
+	// Every page shows the settings: drop them even when a post below
+	// fails to move.
+	defer s.changed([]string{blog.DepSettings, blog.DepList})
 	if old.Permalink != st.Permalink || old.TimeZone != st.TimeZone {
 		refs, err := s.store.Archive(ctx, farFuture, zeroTime, zeroTime)
 		if err != nil {
-			return err
+			return moved, err
 		}
 		for _, ref := range refs {
 			p, err := s.store.PostByID(ctx, ref.ID)
 			if err != nil {
-				return err
+				return moved, err
 			}
+			before := p.Path
 			p.Version = 0
 			if err := s.Save(ctx, p); err != nil {
-				return err
+				return moved, err
+			}
+			if p.Path != before {
+				moved++
 			}
 		}
 	}
-	s.changed([]string{blog.DepSettings, blog.DepList})
+	return moved, nil
+}
+
+// AddRedirect records, by hand, that from now lives at to (the store
+// checks both; see blog.Editorial.AddRedirect).
+func (s *Service) AddRedirect(ctx context.Context, from, to string) error {
+	if err := s.store.AddRedirect(ctx, from, to); err != nil {
+		return err
+	}
+	// A cached redirect names no inputs and is filed under the list key;
+	// uncached 404s need nothing.
+	s.changed([]string{blog.DepList})
+	return nil
+}
+
+// DeleteRedirect removes the redirect from an old path.
+func (s *Service) DeleteRedirect(ctx context.Context, from string) error {
+	if err := s.store.DeleteRedirect(ctx, from); err != nil {
+		return err
+	}
+	s.changed([]string{blog.DepList})
 	return nil
 }
 

@@ -48,8 +48,9 @@ func moveRedirects(ctx context.Context, tx rebindTx, oldPath, newPath string) er
 	if _, err := tx.ExecContext(ctx, `UPDATE redirects SET to_path = ? WHERE to_path = ?`, newPath, oldPath); err != nil {
 		return dbError(err, "updating redirects")
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO redirects (from_path, to_path, created_at) VALUES (?, ?, ?)
-		ON CONFLICT (from_path) DO UPDATE SET to_path = excluded.to_path`, oldPath, newPath, now)
+	_, err := tx.ExecContext(ctx, `INSERT INTO redirects (from_path, to_path, created_at, manual) VALUES (?, ?, ?, ?)
+		ON CONFLICT (from_path) DO UPDATE SET to_path = excluded.to_path, created_at = excluded.created_at, manual = excluded.manual`,
+		oldPath, newPath, now, false)
 	return dbError(err, "updating redirects")
 }
 
@@ -138,7 +139,7 @@ func (s *Store) DeletePost(ctx context.Context, id string) (*blog.Post, error) {
 
 // Redirects lists every redirect, by old path.
 func (s *Store) Redirects(ctx context.Context) ([]blog.RedirectRule, error) {
-	rows, err := s.query(ctx, `SELECT from_path, to_path, created_at FROM redirects ORDER BY from_path`)
+	rows, err := s.query(ctx, `SELECT from_path, to_path, created_at, manual FROM redirects ORDER BY from_path`)
 	if err != nil {
 		return nil, dbError(err, "listing redirects")
 	}
@@ -147,7 +148,7 @@ func (s *Store) Redirects(ctx context.Context) ([]blog.RedirectRule, error) {
 	for rows.Next() {
 		var r blog.RedirectRule
 		var created sql.NullInt64
-		if err := rows.Scan(&r.From, &r.To, &created); err != nil {
+		if err := rows.Scan(&r.From, &r.To, &created, &r.Manual); err != nil {
 			return nil, dbError(err, "listing redirects")
 		}
 		r.CreatedAt = fromMS(created)
@@ -166,6 +167,73 @@ func (s *Store) DeleteRedirect(ctx context.Context, from string) error {
 		return blog.Errorf(blog.ENOTFOUND, "No redirect from %s.", from)
 	}
 	return nil
+}
+
+// AddRedirect records, by hand, that from now lives at to, in one
+// transaction with its checks (see blog.Editorial).
+func (s *Store) AddRedirect(ctx context.Context, from, to string) error {
+	for _, c := range [][2]string{{"from", from}, {"to", to}} {
+		if err := blog.CheckRedirectPath(c[0], c[1]); err != nil {
+			return err
+		}
+	}
+	if from == to {
+		return blog.Errorf(blog.EINVALID, "to: %s is the path it comes from; a redirect to itself would loop", to)
+	}
+	tx, err := s.begin(ctx, nil)
+	if err != nil {
+		return dbError(err, "saving a redirect")
+	}
+	defer tx.Rollback()
+	s.queries.Add(1)
+	var title string
+	err = tx.QueryRowContext(ctx, `SELECT title FROM posts WHERE path = ? AND status <> 'trashed'`, from).Scan(&title)
+	switch {
+	case err == nil:
+		return blog.Errorf(blog.EINVALID, "from: %s is the address of %q; a redirect from it would never be followed (change that post's slug instead)", from, title)
+	case !errors.Is(err, sql.ErrNoRows):
+		return dbError(err, "saving a redirect")
+	}
+	var next string
+	err = tx.QueryRowContext(ctx, `SELECT to_path FROM redirects WHERE from_path = ?`, to).Scan(&next)
+	switch {
+	case err == nil && next == from:
+		return blog.Errorf(blog.EINVALID, "to: %s already redirects to %s; this one would make a loop", to, from)
+	case err == nil:
+		return blog.Errorf(blog.EINVALID, "to: %s already redirects to %s; point straight at %s (no chains)", to, next, next)
+	case !errors.Is(err, sql.ErrNoRows):
+		return dbError(err, "saving a redirect")
+	}
+	// Redirects that led to from now lead where from leads: no chains.
+	if _, err := tx.ExecContext(ctx, `UPDATE redirects SET to_path = ? WHERE to_path = ?`, to, from); err != nil {
+		return dbError(err, "saving a redirect")
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO redirects (from_path, to_path, created_at, manual) VALUES (?, ?, ?, ?)
+		ON CONFLICT (from_path) DO UPDATE SET to_path = excluded.to_path, created_at = excluded.created_at, manual = excluded.manual`,
+		from, to, time.Now().UnixMilli(), true); err != nil {
+		return dbError(err, "saving a redirect")
+	}
+	return dbError(tx.Commit(), "saving a redirect")
+}
+
+// AllTags returns every tag with how many posts and pages of any status
+// carry it, by name.
+func (s *Store) AllTags(ctx context.Context) ([]blog.Tag, error) {
+	rows, err := s.query(ctx, `SELECT t.id, t.slug, t.name, COUNT(pt.post_id) FROM tags t
+		LEFT JOIN post_tags pt ON pt.tag_id = t.id GROUP BY t.id, t.slug, t.name ORDER BY t.name, t.id`)
+	if err != nil {
+		return nil, dbError(err, "listing tags")
+	}
+	defer rows.Close()
+	var tags []blog.Tag
+	for rows.Next() {
+		var t blog.Tag
+		if err := rows.Scan(&t.ID, &t.Slug, &t.Name, &t.Count); err != nil {
+			return nil, dbError(err, "listing tags")
+		}
+		tags = append(tags, t)
+	}
+	return tags, dbError(rows.Err(), "listing tags")
 }
 
 // RenameTag renames a tag; when the new slug belongs to another tag, the

@@ -55,13 +55,6 @@ func (s *Store) Redirect(ctx context.Context, path string) (string, error) {
 	return to, dbError(err, "reading a redirect")
 }
 
-// AddRedirect records that from now lives at to.
-func (s *Store) AddRedirect(ctx context.Context, from, to string) error {
-	_, err := s.exec(ctx, `INSERT INTO redirects (from_path, to_path, created_at) VALUES (?, ?, ?)
-		ON CONFLICT (from_path) DO UPDATE SET to_path = excluded.to_path`, from, to, time.Now().UnixMilli())
-	return dbError(err, "saving a redirect")
-}
-
 // Settings returns the site settings (cached after the first read).
 func (s *Store) Settings(ctx context.Context) (blog.Settings, error) {
 	s.mu.RLock()

@@ -146,8 +146,8 @@ func testPermalinkChange(t *testing.T, s Store, svc *content.Service, clock *blo
 	p := save(t, svc, published("Moving", t0.Add(-time.Hour)))
 	st, _ := s.Settings(ctx)
 	st.Permalink = "/posts/:slug/"
-	if err := svc.SaveSettings(ctx, st); err != nil {
-		t.Fatal(err)
+	if moved, err := svc.SaveSettings(ctx, st); err != nil || moved != 1 {
+		t.Fatalf("moved %d posts (want 1): %v", moved, err)
 	}
 	if got, err := s.PostByPath(ctx, "/posts/moving/", clock.Now()); err != nil || got.ID != p.ID {
 		t.Fatalf("new permalink: %v", err)
@@ -156,7 +156,7 @@ func testPermalinkChange(t *testing.T, s Store, svc *content.Service, clock *blo
 		t.Errorf("old permalink → %q", to)
 	}
 	st.Permalink = "no-slug"
-	if err := svc.SaveSettings(ctx, st); blog.ErrorCode(err) != blog.EINVALID {
+	if _, err := svc.SaveSettings(ctx, st); blog.ErrorCode(err) != blog.EINVALID {
 		t.Errorf("bad pattern: %v", err)
 	}
 }

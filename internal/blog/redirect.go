@@ -1,0 +1,33 @@
+package blog
+
+import (
+	"strings"
+	"unicode"
+)
+
+// MaxRedirectPath is the longest path a redirect may name, in bytes.
+const MaxRedirectPath = 2000
+
+// CheckRedirectPath checks that p is a path of this site a redirect can
+// name: it starts with one '/', names no scheme or host ("//host/…" would
+// leave the site), holds no query, fragment, space or control character,
+// and is not under /admin/. field ("from", "to") starts the message.
+func CheckRedirectPath(field, p string) error {
+	switch {
+	case p == "":
+		return Errorf(EINVALID, "%s: must not be empty; give a path such as /old-post/", field)
+	case strings.Contains(p, "://") || !strings.HasPrefix(p, "/"):
+		return Errorf(EINVALID, "%s: %q is not a path of this site: start it with / and leave out the scheme and host", field, p)
+	case strings.HasPrefix(p, "//") || strings.HasPrefix(p, `/\`):
+		return Errorf(EINVALID, "%s: %q starts with two slashes, which browsers read as another host", field, p)
+	case len(p) > MaxRedirectPath:
+		return Errorf(EINVALID, "%s: %d bytes is too long (at most %d)", field, len(p), MaxRedirectPath)
+	case strings.ContainsAny(p, "?#"):
+		return Errorf(EINVALID, "%s: %q has a query or fragment (? or #); a redirect matches the path alone", field, p)
+	case strings.IndexFunc(p, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0:
+		return Errorf(EINVALID, "%s: %q holds a space or a control character", field, p)
+	case p == "/admin" || strings.HasPrefix(p, "/admin/"):
+		return Errorf(EINVALID, "%s: %q is under /admin/, which redirects never touch", field, p)
+	}
+	return nil
+}
