@@ -217,6 +217,16 @@ func StatusOf(err error) int {
 	return httpstatus.FromCode(blog.ErrorCode(err))
 }
 
+// formStatus is the status of a refused form: 422 Unprocessable Content
+// when what was typed is invalid (the form comes back saying why), the
+// status of the error's code otherwise.
+func formStatus(err error) int {
+	if blog.ErrorCode(err) == blog.EINVALID {
+		return http.StatusUnprocessableEntity
+	}
+	return StatusOf(err)
+}
+
 // message is the text of err to show: a rate limit's own, a domain
 // error's safe message, a generic one for the rest (which is logged).
 func (a *Admin) message(r *http.Request, err error) string {
@@ -258,6 +268,11 @@ var notices = map[string]string{
 	"session":    "That session has ended.",
 	"totp-off":   "Two-factor authentication is off.",
 	"role":       "The role is changed.",
+	"settings":   "The settings are saved.",
+	"tag":        "The tag is renamed; its old address redirects to the new one.",
+	"merged":     "The tags are merged; the old tag's address redirects to the other's.",
+	"redirect":   "The redirect is added.",
+	"removed":    "The redirect is removed; its old address answers 404 again.",
 }
 
 func notice(r *http.Request) string { return notices[r.URL.Query().Get("done")] }

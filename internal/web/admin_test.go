@@ -17,6 +17,8 @@ import (
 	"octavo/internal/admin"
 	"octavo/internal/auth"
 	"octavo/internal/blog"
+	"octavo/internal/content"
+	"octavo/internal/markdown"
 )
 
 // adminBlog is a test blog with the admin on, an account of every role
@@ -34,7 +36,9 @@ func newAdminBlog(t *testing.T) *adminBlog {
 	var svc *auth.Service
 	b := newTestBlog(t, blogOptions{options: func(o *Options) {
 		svc = auth.New(auth.Options{Store: o.DB.(blog.Accounts), Clock: o.Clock, Params: auth.TestParams, BaseURL: "http://example.test"})
-		a, err := admin.New(admin.Options{Auth: svc, Settings: o.DB.(admin.SettingsReader)})
+		db := o.DB.(content.Store)
+		a, err := admin.New(admin.Options{Auth: svc, Settings: db, Clock: o.Clock,
+			Content: content.New(db, markdown.New(), o.Clock, o.Cache.Invalidate), Posts: db})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -153,6 +157,13 @@ var adminRoutes = []struct {
 	{"POST /admin/users/invite", "/admin/users/invite", auth.PermUsers},
 	{"POST /admin/users/{id}/reset-link", "/admin/users/ID/reset-link", auth.PermUsers},
 	{"POST /admin/users/{id}/role", "/admin/users/ID/role", auth.PermUsers},
+	{"GET /admin/settings", "/admin/settings", auth.PermSettings},
+	{"POST /admin/settings", "/admin/settings", auth.PermSettings},
+	{"GET /admin/tags", "/admin/tags", auth.PermTags},
+	{"POST /admin/tags/rename", "/admin/tags/rename", auth.PermTags},
+	{"GET /admin/redirects", "/admin/redirects", auth.PermEditPosts},
+	{"POST /admin/redirects", "/admin/redirects", auth.PermEditPosts},
+	{"POST /admin/redirects/delete", "/admin/redirects/delete", auth.PermEditPosts},
 }
 
 // TestAdminRouteTableIsComplete checks that adminRoutes lists every

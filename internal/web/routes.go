@@ -48,6 +48,13 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle("POST /admin/users/invite", a.Gate(auth.PermUsers, a.InviteUser))
 		mux.Handle("POST /admin/users/{id}/reset-link", a.Gate(auth.PermUsers, a.MakeResetLink))
 		mux.Handle("POST /admin/users/{id}/role", a.Gate(auth.PermUsers, a.ChangeRole))
+		mux.Handle("GET /admin/settings", a.Gate(auth.PermSettings, a.ShowSettings))
+		mux.Handle("POST /admin/settings", a.Gate(auth.PermSettings, a.SaveSettings))
+		mux.Handle("GET /admin/tags", a.Gate(auth.PermTags, a.ListTags))
+		mux.Handle("POST /admin/tags/rename", a.Gate(auth.PermTags, a.RenameTag))
+		mux.Handle("GET /admin/redirects", a.Gate(auth.PermEditPosts, a.ListRedirects))
+		mux.Handle("POST /admin/redirects", a.Gate(auth.PermEditPosts, a.AddRedirect))
+		mux.Handle("POST /admin/redirects/delete", a.Gate(auth.PermEditPosts, a.DeleteRedirect))
 	}
 	return s.observe(s.cachedFirst(s.recoverPanics(s.limitRequest(mux))))
 }
