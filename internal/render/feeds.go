@@ -100,7 +100,7 @@ func (r *Renderer) feed(ctx context.Context, f feedFormat, tagSlug string) (*Pag
 	if tagSlug != "" {
 		t, err := r.src.TagBySlug(ctx, tagSlug, now)
 		if blog.IsNotFound(err) {
-			return r.NotFound(ctx)
+			return r.movedTag(ctx, tagSlug, f.file)
 		}
 		if err != nil {
 			return nil, err

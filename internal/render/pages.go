@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -83,13 +84,35 @@ func pager(base string, page int, older bool) *Pager {
 func (r *Renderer) tag(ctx context.Context, slug string, page int) (*Page, error) {
 	t, err := r.src.TagBySlug(ctx, slug, r.clock.Now())
 	if blog.IsNotFound(err) {
-		return r.NotFound(ctx)
+		rest := ""
+		if page > 1 {
+			rest = "page/" + strconv.Itoa(page) + "/"
+		}
+		return r.movedTag(ctx, slug, rest)
 	}
 	if err != nil {
 		return nil, err
 	}
 	return r.list(ctx, listSpec{base: "/tag/" + slug + "/", page: page, tagSlug: slug, tag: &t,
 		heading: "Posts tagged “" + t.Name + "”", title: "Tag: " + t.Name})
+}
+
+// movedTag answers a path under a tag that has no visible post: when the
+// tag's address redirects (it was renamed or merged), rest (a later page,
+// a feed) under the new tag address, else 404.
+func (r *Renderer) movedTag(ctx context.Context, slug, rest string) (*Page, error) {
+	to, err := r.src.Redirect(ctx, "/tag/"+slug+"/")
+	switch {
+	case blog.IsNotFound(err):
+		return r.NotFound(ctx)
+	case err != nil:
+		return nil, err
+	case rest == "":
+		return Redirect(to), nil
+	case strings.HasPrefix(to, "/tag/") && strings.HasSuffix(to, "/"):
+		return Redirect(to + rest), nil
+	}
+	return r.NotFound(ctx)
 }
 
 // months groups post references by month in loc, newest first.
