@@ -56,7 +56,7 @@ func TestEveryPageRenders(t *testing.T) {
 			Problems: map[string]string{"permalink": "the pattern must contain :slug", "menu": "line 2: no |"}},
 		"tags":            tagsPage{Tags: []blog.Tag{{ID: 1, Slug: "go", Name: "Go", Count: 3}, {ID: 2, Slug: "café", Name: "Café", Count: 0}}, Slug: "go", Name: "Golang"},
 		"tag_merge":       mergePage{From: blog.Tag{Slug: "golang", Name: "golang", Count: 1}, Into: blog.Tag{Slug: "go", Name: "Go", Count: 2}, Name: "Go"},
-		"redirects":       redirectsPage{Rules: []blog.RedirectRule{{From: "/old/", To: "/new/", CreatedAt: now, Manual: true}, {From: "/tag/golang/", To: "/tag/go/", CreatedAt: now}}, Hand: 1, Auto: 1, From: "/x/", To: "/y/"},
+		"redirects":       redirectsPage{Rules: []blog.RedirectRule{{From: "/old/", To: "/new/", CreatedAt: now, Manual: true}, {From: "/tag/golang/", To: "/tag/go/", CreatedAt: now}}, Total: 402, Hand: 1, Auto: 401, Page: 2, Pages: 3, From: "/x/", To: "/y/"},
 		"redirect_delete": blog.RedirectRule{From: "/tag/golang/", To: "/tag/go/", CreatedAt: now},
 	}
 	public := map[string]bool{"login": true, "login_code": true, "setup": true, "invite": true, "reset": true, "message": true}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -361,6 +362,35 @@ func TestAdminSiteNav(t *testing.T) {
 			if strings.Contains(page, href) != want[i] {
 				t.Errorf("%s: nav link %s shown %v, want %v", role, href, !want[i], want[i])
 			}
+		}
+	}
+}
+
+// TestAdminRedirectsPages splits a long list of redirects into pages.
+func TestAdminRedirectsPages(t *testing.T) {
+	b := newAdminBlog(t)
+	ctx := context.Background()
+	for i := range 201 {
+		if err := b.store.AddRedirect(ctx, fmt.Sprintf("/old/%03d/", i), "/about/"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := b.client(t)
+	c.login("editor-user", adminPassword)
+	for _, tt := range []struct {
+		query     string
+		rows      int
+		want, not string
+	}{
+		{"", 200, `Page 1 of 2, by old path. <a href="/admin/redirects?page=2" rel="next">`, "/old/200/"},
+		{"?page=2", 1, `Page 2 of 2, by old path. <a href="/admin/redirects?page=1" rel="prev">`, "/old/000/"},
+		{"?page=99", 1, "Page 2 of 2", "rel=\"next\""},
+		{"?page=x", 200, "Page 1 of 2", "rel=\"prev\""},
+	} {
+		_, page := c.get("/admin/redirects" + tt.query)
+		if n := strings.Count(page, `action="/admin/redirects/delete"`); n != tt.rows || !strings.Contains(page, tt.want) ||
+			strings.Contains(page, tt.not) || !strings.Contains(page, "201 in all: 201 added by hand") {
+			t.Errorf("%s: %d rows, want %d with %q and without %q", tt.query, n, tt.rows, tt.want, tt.not)
 		}
 	}
 }
