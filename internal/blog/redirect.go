@@ -1,6 +1,7 @@
 package blog
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -28,6 +29,22 @@ func CheckRedirectPath(field, p string) error {
 		return Errorf(EINVALID, "%s: %q holds a space or a control character", field, p)
 	case p == "/admin" || strings.HasPrefix(p, "/admin/"):
 		return Errorf(EINVALID, "%s: %q is under /admin/, which redirects never touch", field, p)
+	}
+	return nil
+}
+
+// fixedPaths are paths the site always answers itself: a redirect from
+// one of them would never be followed.
+var fixedPaths = []string{"/", "/archive/", "/feed.xml", "/atom.xml", "/feed.json", "/sitemap.xml", "/robots.txt", "/search", "/healthz"}
+
+// CheckRedirectFrom checks the old path of a redirect: a path of this site
+// (CheckRedirectPath) that the site does not always answer itself.
+func CheckRedirectFrom(p string) error {
+	if err := CheckRedirectPath("from", p); err != nil {
+		return err
+	}
+	if slices.Contains(fixedPaths, p) || strings.HasPrefix(p, "/assets/") {
+		return Errorf(EINVALID, "from: the site itself answers %s; a redirect from it would never be followed", p)
 	}
 	return nil
 }

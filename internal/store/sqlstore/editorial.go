@@ -172,10 +172,11 @@ func (s *Store) DeleteRedirect(ctx context.Context, from string) error {
 // AddRedirect records, by hand, that from now lives at to, in one
 // transaction with its checks (see blog.Editorial).
 func (s *Store) AddRedirect(ctx context.Context, from, to string) error {
-	for _, c := range [][2]string{{"from", from}, {"to", to}} {
-		if err := blog.CheckRedirectPath(c[0], c[1]); err != nil {
-			return err
-		}
+	if err := blog.CheckRedirectFrom(from); err != nil {
+		return err
+	}
+	if err := blog.CheckRedirectPath("to", to); err != nil {
+		return err
 	}
 	if from == to {
 		return blog.Errorf(blog.EINVALID, "to: %s is the path it comes from; a redirect to itself would loop", to)
