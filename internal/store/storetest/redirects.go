@@ -139,3 +139,32 @@ func testAllTags(t *testing.T, s Store, svc *content.Service, clock *blog.FixedC
 		t.Errorf("Tags: %+v", pub)
 	}
 }
+
+// testPermalinkClash changes the pattern so that two posts would share a
+// path: the later one to move takes a numbered slug, and both old paths
+// redirect.
+func testPermalinkClash(t *testing.T, s Store, svc *content.Service, clock *blog.FixedClock) {
+	ctx := context.Background()
+	a := save(t, svc, published("Same", t0.Add(-40*24*time.Hour)))
+	b := save(t, svc, published("Same", t0.Add(-time.Hour)))
+	oldA, oldB := a.Path, b.Path
+	if oldA == oldB {
+		t.Fatalf("both at %s", oldA)
+	}
+	st, _ := s.Settings(ctx)
+	st.Permalink = "/:year/:slug/"
+	if moved, err := svc.SaveSettings(ctx, st); err != nil || moved != 2 {
+		t.Fatalf("moved %d: %v", moved, err)
+	}
+	a, _ = s.PostByID(ctx, a.ID)
+	b, _ = s.PostByID(ctx, b.ID)
+	paths := map[string]bool{a.Path: true, b.Path: true}
+	if !paths["/2026/same/"] || !paths["/2026/same-2/"] {
+		t.Errorf("paths after the change: %s %s", a.Path, b.Path)
+	}
+	for old, p := range map[string]*blog.Post{oldA: a, oldB: b} {
+		if to, err := s.Redirect(ctx, old); err != nil || to != p.Path {
+			t.Errorf("%s → %q %v, want %s", old, to, err, p.Path)
+		}
+	}
+}

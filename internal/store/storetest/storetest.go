@@ -55,6 +55,7 @@ func Run(t *testing.T, open Open) {
 		{"HandRedirects", testHandRedirects},
 		{"RedirectOrigin", testRedirectOrigin},
 		{"AllTags", testAllTags},
+		{"PermalinkClash", testPermalinkClash},
 		{"TagUpdated", testTagUpdated},
 		{"TagUpsertKeepsName", testTagUpsertKeepsName},
 		{"UnicodeSlugs", testUnicodeSlugs},
