@@ -89,6 +89,10 @@ func (s *Service) SaveSettings(ctx context.Context, st blog.Settings) (moved int
 	// fails to move.
 	defer s.changed([]string{blog.DepSettings, blog.DepList})
 	if old.Permalink != st.Permalink || old.TimeZone != st.TimeZone {
+		// The settings are saved: finish moving the posts even if whoever
+		// asked goes away (a large blog takes minutes; see
+		// BenchmarkSaveSettingsRepath), or some would stay behind.
+		ctx := context.WithoutCancel(ctx)
 		refs, err := s.store.Archive(ctx, farFuture, zeroTime, zeroTime)
 		if err != nil {
 			return moved, err
