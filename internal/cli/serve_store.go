@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"octavo/internal/blog"
@@ -19,6 +20,12 @@ import (
 type notifier interface {
 	Notify(ctx context.Context, keys []string) error
 	Listen(ctx context.Context, fn func(keys []string)) error
+}
+
+// listenErrorHandler is a notifier that reports the connections its
+// listener lost.
+type listenErrorHandler interface {
+	SetListenErrorHandler(h func(err error))
 }
 
 // leader is a store on which one process at a time runs scheduled work.
@@ -63,10 +70,23 @@ func startBackground(ctx context.Context, wg *sync.WaitGroup, st store.Store, ca
 		}
 	})
 	if n, ok := st.(notifier); ok {
+		// A lost listener connection is logged once, and so is its return:
+		// during an outage the listener retries every few seconds.
+		var lost atomic.Bool
+		if l, ok := st.(listenErrorHandler); ok {
+			l.SetListenErrorHandler(func(err error) {
+				if !lost.Swap(true) {
+					log.Warn("listening to other processes: connection lost; retrying, and the page cache is flushed when it is back", "error", err)
+				}
+			})
+		}
 		wg.Go(func() {
 			err := n.Listen(ctx, func(keys []string) {
 				if keys == nil {
 					cache.Flush() // (re)connected: notifications may have been missed
+					if lost.Swap(false) {
+						log.Info("listening to other processes again: page cache flushed")
+					}
 					return
 				}
 				cache.Invalidate(keys)
