@@ -30,7 +30,7 @@ type listenErrorHandler interface {
 
 // leader is a store on which one process at a time runs scheduled work.
 type leader interface {
-	TryLead(ctx context.Context) (release func(), ok bool, err error)
+	TryLead(ctx context.Context) (lost <-chan struct{}, release func(), ok bool, err error)
 }
 
 // openStore opens the configured database (SQLite in DATA by default).
@@ -103,15 +103,28 @@ func startBackground(ctx context.Context, wg *sync.WaitGroup, st store.Store, ca
 			return
 		}
 		for ctx.Err() == nil {
-			release, ok, err := l.TryLead(ctx)
+			lost, release, ok, err := l.TryLead(ctx)
 			if err != nil {
 				log.Warn("scheduler: cannot take the lock", "error", err)
 			}
 			if ok {
 				log.Info("scheduler: this process publishes scheduled posts")
-				svc.RunScheduler(ctx, log)
+				lead, stop := context.WithCancel(ctx)
+				go func() {
+					select {
+					case <-lost:
+						log.Warn("scheduler: the database connection holding the lock broke; this process stops publishing scheduled posts and tries to take the lock again")
+						stop()
+					case <-lead.Done():
+					}
+				}()
+				svc.RunScheduler(lead, log)
+				stop()
 				release()
-				return
+				if ctx.Err() != nil {
+					return
+				}
+				continue // lost: take the lock again, at once if the database is back
 			}
 			t := time.NewTimer(30 * time.Second)
 			select {
