@@ -248,7 +248,22 @@ func dbError(err error, what string) error {
 	if Unreachable(err) {
 		return blog.Wrap(blog.EUNAVAILABLE, err, "The database cannot be reached.")
 	}
+	if busy(err) {
+		return blog.Wrap(blog.EUNAVAILABLE, err, "The database is busy; try again.")
+	}
 	return blog.Wrap(blog.EINTERNAL, err, "%s failed", what)
+}
+
+// busy reports whether err is SQLite's SQLITE_BUSY or SQLITE_LOCKED (or
+// one of their extended codes): another process held the database's write
+// lock longer than the busy timeout.
+func busy(err error) bool {
+	var ce interface{ Code() int }
+	if errors.As(err, &ce) {
+		code := ce.Code() & 0xff
+		return code == 5 || code == 6
+	}
+	return false
 }
 
 // Unreachable reports whether err says the database server is gone rather

@@ -90,6 +90,12 @@ type sqlStateError string
 func (e sqlStateError) Error() string    { return "server said " + string(e) }
 func (e sqlStateError) SQLState() string { return string(e) }
 
+// sqliteError is a driver error with a result code, as SQLite's are.
+type sqliteError int
+
+func (e sqliteError) Error() string { return fmt.Sprintf("sqlite said %d", int(e)) }
+func (e sqliteError) Code() int     { return int(e) }
+
 func TestDBErrorCodes(t *testing.T) {
 	refused := &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
 	tests := []struct {
@@ -104,8 +110,11 @@ func TestDBErrorCodes(t *testing.T) {
 		{sqlStateError("57P01"), blog.EUNAVAILABLE, "The database cannot be reached."}, // admin_shutdown
 		{sqlStateError("53300"), blog.EUNAVAILABLE, "The database cannot be reached."}, // too_many_connections
 		{fmt.Errorf("connect: %w", context.DeadlineExceeded), blog.EUNAVAILABLE, "The database did not answer in time."},
-		{sqlStateError("23505"), blog.EINTERNAL, "reading a post failed"}, // unique_violation
-		{sqlStateError("42P01"), blog.EINTERNAL, "reading a post failed"}, // undefined_table
+		{sqliteError(5), blog.EUNAVAILABLE, "The database is busy; try again."},   // SQLITE_BUSY
+		{sqliteError(517), blog.EUNAVAILABLE, "The database is busy; try again."}, // SQLITE_BUSY_SNAPSHOT
+		{sqliteError(19), blog.EINTERNAL, "reading a post failed"},                // SQLITE_CONSTRAINT
+		{sqlStateError("23505"), blog.EINTERNAL, "reading a post failed"},         // unique_violation
+		{sqlStateError("42P01"), blog.EINTERNAL, "reading a post failed"},         // undefined_table
 		{errors.New("no such column: x"), blog.EINTERNAL, "reading a post failed"},
 		{blog.Errorf(blog.ENOTFOUND, "No such post."), blog.ENOTFOUND, "No such post."},
 	}
