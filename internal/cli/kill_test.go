@@ -73,8 +73,8 @@ func parseKillTitle(title string) (r, w, n, v int, ok bool) {
 
 // killWriter is the child process: it opens the database the way `octavo
 // serve` does (openStore, newContent) and saves posts from killWriters
-// goroutines until it is killed, printing "ack ID VERSION" on stdout after
-// each Save returns. It gives up by itself after a minute, so that a
+// goroutines until it is killed, printing "begin W" on stdout before each
+// Save of writer W and "ack W ID VERSION" after it returns. It gives up by itself after a minute, so that a
 // parent that died does not leave it running.
 func killWriter(database, dataDir string, round int) int {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -98,6 +98,9 @@ func killWriter(database, dataDir string, round int) int {
 					for _, t := range tags {
 						p.Tags = append(p.Tags, blog.Tag{Name: t})
 					}
+					mu.Lock()
+					fmt.Fprintf(os.Stdout, "begin %d\n", w)
+					mu.Unlock()
 					if err := svc.Save(ctx, p); err != nil {
 						if ctx.Err() == nil {
 							fmt.Fprintln(os.Stderr, "kill writer: save:", err)
@@ -105,7 +108,7 @@ func killWriter(database, dataDir string, round int) int {
 						return
 					}
 					mu.Lock()
-					fmt.Fprintf(os.Stdout, "ack %s %d\n", p.ID, p.Version)
+					fmt.Fprintf(os.Stdout, "ack %d %s %d\n", w, p.ID, p.Version)
 					mu.Unlock()
 				}
 			}
@@ -126,7 +129,8 @@ func killWriter(database, dataDir string, round int) int {
 // `octavo serve` opens it (openStore, newContent), in a child process (this
 // test binary again, see TestMain). To drive the admin editor's HTTP write
 // path instead, replace killWriter's loop with POSTs to a served process and
-// print the same ack lines after each answer; the checks stay the same.
+// print the same begin and ack lines around each request; the checks stay
+// the same.
 func TestKillDuringWrites(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -139,19 +143,20 @@ func TestKillDuringWrites(t *testing.T) {
 			database, dataDir := tc.db(t), t.TempDir()
 			acked := map[string]int{} // post id → the newest version acknowledged
 			for round, killAfter := range []int{25, 40} {
-				n := runAndKill(t, database, dataDir, round, killAfter, acked)
-				t.Logf("round %d: killed after %d acknowledged writes", round+1, n)
-				checkAfterKill(t, database, dataDir, acked)
+				n, inFlight := runAndKill(t, database, dataDir, round, killAfter, acked)
+				unacked := checkAfterKill(t, database, dataDir, acked)
+				t.Logf("round %d: killed after %d acknowledged writes with %d in flight; %d of those committed", round+1, n, inFlight, unacked)
 			}
 		})
 	}
 }
 
 // runAndKill starts a writer on the database, SIGKILLs it once it has
-// acknowledged killAfter writes (others are in flight then: there are
-// several writers), and records every acknowledgement it printed before it
-// died in acked. It returns how many there were.
-func runAndKill(t *testing.T, database, dataDir string, round, killAfter int, acked map[string]int) int {
+// acknowledged killAfter writes and has others in flight (begun, not yet
+// acknowledged), and records every acknowledgement it printed before it
+// died in acked. It returns how many there were, and how many writes were
+// in flight when it was killed.
+func runAndKill(t *testing.T, database, dataDir string, round, killAfter int, acked map[string]int) (count, inFlight int) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), killWriterEnv+"="+database, killDataEnv+"="+dataDir, killRoundEnv+"="+strconv.Itoa(round))
@@ -172,7 +177,7 @@ func runAndKill(t *testing.T, database, dataDir string, round, killAfter int, ac
 		}
 	}()
 	r := bufio.NewReader(out)
-	count := 0
+	busy := map[int]bool{} // writers with a Save begun and not acknowledged
 	for {
 		line, err := r.ReadString('\n')
 		if err == io.EOF {
@@ -181,14 +186,18 @@ func runAndKill(t *testing.T, database, dataDir string, round, killAfter int, ac
 		if err != nil {
 			t.Fatal(err)
 		}
+		var w, version int
 		var id string
-		var version int
-		if _, err := fmt.Sscanf(line, "ack %s %d", &id, &version); err != nil {
-			t.Fatalf("writer printed %q: %v", line, err)
+		if _, err := fmt.Sscanf(line, "begin %d", &w); err == nil {
+			busy[w] = true
+		} else if _, err := fmt.Sscanf(line, "ack %d %s %d", &w, &id, &version); err == nil {
+			busy[w] = false
+			acked[id] = max(acked[id], version)
+			count++
+		} else {
+			t.Fatalf("writer printed %q", line)
 		}
-		acked[id] = max(acked[id], version)
-		count++
-		if count == killAfter && !killed {
+		if inFlight = countTrue(busy); count >= killAfter && inFlight > 0 && !killed {
 			if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 				t.Fatal(err)
 			}
@@ -204,14 +213,25 @@ func runAndKill(t *testing.T, database, dataDir string, round, killAfter int, ac
 	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
 		t.Fatalf("the writer did not die of SIGKILL: %v\n%s", cmd.ProcessState, stderr.String())
 	}
-	return count
+	return count, countTrue(busy)
+}
+
+func countTrue(m map[int]bool) int {
+	n := 0
+	for _, b := range m {
+		if b {
+			n++
+		}
+	}
+	return n
 }
 
 // checkAfterKill opens the database as the server does and checks every
 // post the writers made: each acknowledged one is there at its
 // acknowledged version or a later one (an edit in flight may have
-// committed without its ack being printed), and every one is whole.
-func checkAfterKill(t *testing.T, database, dataDir string, acked map[string]int) {
+// committed without its ack being printed), and every one is whole. It
+// returns how many posts are at a version newer than acknowledged.
+func checkAfterKill(t *testing.T, database, dataDir string, acked map[string]int) (unacked int) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -246,7 +266,9 @@ func checkAfterKill(t *testing.T, database, dataDir string, acked map[string]int
 	present := map[string]bool{}
 	for _, id := range ids {
 		present[id] = true
-		checkWholePost(ctx, t, st, id, acked[id])
+		if checkWholePost(ctx, t, st, id, acked[id]) > acked[id] {
+			unacked++
+		}
 	}
 	for id, v := range acked {
 		if !present[id] {
@@ -267,22 +289,24 @@ func checkAfterKill(t *testing.T, database, dataDir string, acked map[string]int
 			t.Errorf("%d rows left by uncommitted writes: %s", n, q)
 		}
 	}
+	return unacked
 }
 
 // checkWholePost checks that post id says what its writer wrote at its
 // version, in the post, its tags, its newest revision and the search
-// index, and that its version is at least minVersion.
-func checkWholePost(ctx context.Context, t *testing.T, st store.Store, id string, minVersion int) {
+// index, and that its version is at least minVersion. It returns the
+// post's version.
+func checkWholePost(ctx context.Context, t *testing.T, st store.Store, id string, minVersion int) int {
 	t.Helper()
 	p, err := st.PostByID(ctx, id)
 	if err != nil {
 		t.Errorf("post %s: %v", id, err)
-		return
+		return 0
 	}
 	r, w, n, v, ok := parseKillTitle(p.Title)
 	if !ok {
 		t.Errorf("post %s: title %q is not one the writers make", id, p.Title)
-		return
+		return 0
 	}
 	if v != p.Version || p.Version < minVersion {
 		t.Errorf("post %s: version %d with the title of version %d; %d was acknowledged", id, p.Version, v, minVersion)
@@ -312,6 +336,7 @@ func checkWholePost(ctx context.Context, t *testing.T, st store.Store, id string
 	if err != nil || total != 1 || found[0].ID != id || found[0].Title != p.Title {
 		t.Errorf("post %s (%s): search for its marker found %d (%v): %v", id, p.Title, total, err, titles(found))
 	}
+	return p.Version
 }
 
 func firstRev(revs []blog.Revision) string {
