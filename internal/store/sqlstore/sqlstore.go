@@ -245,7 +245,7 @@ func dbError(err error, what string) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return blog.Wrap(blog.EUNAVAILABLE, err, "The database did not answer in time.")
 	}
-	if Unreachable(err) {
+	if unreachable(err) {
 		return blog.Wrap(blog.EUNAVAILABLE, err, "The database cannot be reached.")
 	}
 	if busy(err) {
@@ -266,12 +266,12 @@ func busy(err error) bool {
 	return false
 }
 
-// Unreachable reports whether err says the database server is gone rather
+// unreachable reports whether err says the database server is gone rather
 // than that a statement failed: a network error, a connection closed in
 // the middle of an answer (a server that stopped, a cut network), or one
 // of the SQL standard's states for a lost connection or a server shutting
-// down or full (PostgreSQL sends them; see sqlState).
-func Unreachable(err error) bool {
+// down or full (PostgreSQL sends them).
+func unreachable(err error) bool {
 	var ne net.Error
 	if errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) ||
 		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
