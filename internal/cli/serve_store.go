@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"octavo/internal/blog"
@@ -21,9 +22,15 @@ type notifier interface {
 	Listen(ctx context.Context, fn func(keys []string)) error
 }
 
+// listenErrorHandler is a notifier that reports the connections its
+// listener lost.
+type listenErrorHandler interface {
+	SetListenErrorHandler(h func(err error))
+}
+
 // leader is a store on which one process at a time runs scheduled work.
 type leader interface {
-	TryLead(ctx context.Context) (release func(), ok bool, err error)
+	TryLead(ctx context.Context) (lost <-chan struct{}, release func(), ok bool, err error)
 }
 
 // openStore opens the configured database (SQLite in DATA by default).
@@ -63,10 +70,23 @@ func startBackground(ctx context.Context, wg *sync.WaitGroup, st store.Store, ca
 		}
 	})
 	if n, ok := st.(notifier); ok {
+		// A lost listener connection is logged once, and so is its return:
+		// during an outage the listener retries every few seconds.
+		var lost atomic.Bool
+		if l, ok := st.(listenErrorHandler); ok {
+			l.SetListenErrorHandler(func(err error) {
+				if !lost.Swap(true) {
+					log.Warn("listening to other processes: connection lost; retrying, and the page cache is flushed when it is back", "error", err)
+				}
+			})
+		}
 		wg.Go(func() {
 			err := n.Listen(ctx, func(keys []string) {
 				if keys == nil {
 					cache.Flush() // (re)connected: notifications may have been missed
+					if lost.Swap(false) {
+						log.Info("listening to other processes again: page cache flushed")
+					}
 					return
 				}
 				cache.Invalidate(keys)
@@ -83,15 +103,28 @@ func startBackground(ctx context.Context, wg *sync.WaitGroup, st store.Store, ca
 			return
 		}
 		for ctx.Err() == nil {
-			release, ok, err := l.TryLead(ctx)
+			lost, release, ok, err := l.TryLead(ctx)
 			if err != nil {
 				log.Warn("scheduler: cannot take the lock", "error", err)
 			}
 			if ok {
 				log.Info("scheduler: this process publishes scheduled posts")
-				svc.RunScheduler(ctx, log)
+				lead, stop := context.WithCancel(ctx)
+				go func() {
+					select {
+					case <-lost:
+						log.Warn("scheduler: the database connection holding the lock broke; this process stops publishing scheduled posts and tries to take the lock again")
+						stop()
+					case <-lead.Done():
+					}
+				}()
+				svc.RunScheduler(lead, log)
+				stop()
 				release()
-				return
+				if ctx.Err() != nil {
+					return
+				}
+				continue // lost: take the lock again, at once if the database is back
 			}
 			t := time.NewTimer(30 * time.Second)
 			select {

@@ -45,7 +45,7 @@ const (
 	maxConns        = 10
 	connMaxIdleTime = 5 * time.Minute
 	connMaxLifetime = time.Hour
-	connectTimeout  = 10 * time.Second
+	connectTimeout  = 5 * time.Second // unless the URL's connect_timeout says otherwise
 )
 
 // Open connects to the database at dsn (a postgres:// URL or a key=value

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"octavo/internal/blog"
 	"octavo/internal/store/sqlite"
 	"octavo/internal/store/storetest"
 )
@@ -36,6 +37,13 @@ func TestOpenSetsUpWALAndMigrations(t *testing.T) {
 	var fk int
 	if err := s.DB().QueryRow(`PRAGMA foreign_keys`).Scan(&fk); err != nil || fk != 1 {
 		t.Errorf("foreign_keys %d %v", fk, err)
+	}
+	// WAL with synchronous NORMAL: a commit is in the WAL file when it
+	// returns, so it survives the process being killed (cli's
+	// TestKillDuringWrites); docs/architecture.md says what a power cut does.
+	var sync int
+	if err := s.DB().QueryRow(`PRAGMA synchronous`).Scan(&sync); err != nil || sync != 1 {
+		t.Errorf("synchronous %d %v, want 1 (NORMAL)", sync, err)
 	}
 	s.Close()
 	// Reopening applies nothing twice.
@@ -75,5 +83,36 @@ func TestOpenRefusesCorruptFile(t *testing.T) {
 	_, err := sqlite.Open(context.Background(), path)
 	if err == nil || !strings.Contains(err.Error(), "not a valid SQLite database") {
 		t.Fatalf("want a clear message, got %v", err)
+	}
+}
+
+// TestBusyIsUnavailable: a write that waits longer than the busy timeout
+// for another process's write lock fails as "unavailable" (503), not as an
+// internal error.
+func TestBusyIsUnavailable(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "octavo.db")
+	s, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	other, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	conn, err := other.DB().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
+		t.Fatal(err)
+	}
+	defer conn.ExecContext(ctx, `ROLLBACK`)
+	err = s.SavePost(ctx, &blog.Post{Kind: blog.KindPost, Title: "Blocked", Slug: "blocked", Status: blog.StatusDraft, Format: blog.FormatMarkdown})
+	if blog.ErrorCode(err) != blog.EUNAVAILABLE || blog.ErrorMessage(err) != "The database is busy; try again." {
+		t.Fatalf("saving while another process writes: %v (%s), want unavailable", err, blog.ErrorCode(err))
 	}
 }

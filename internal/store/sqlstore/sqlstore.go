@@ -15,11 +15,13 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"io"
 	"net"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"octavo/internal/blog"
@@ -243,9 +245,45 @@ func dbError(err error, what string) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return blog.Wrap(blog.EUNAVAILABLE, err, "The database did not answer in time.")
 	}
-	var ne net.Error
-	if errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) {
+	if unreachable(err) {
 		return blog.Wrap(blog.EUNAVAILABLE, err, "The database cannot be reached.")
 	}
+	if busy(err) {
+		return blog.Wrap(blog.EUNAVAILABLE, err, "The database is busy; try again.")
+	}
 	return blog.Wrap(blog.EINTERNAL, err, "%s failed", what)
+}
+
+// busy reports whether err is SQLite's SQLITE_BUSY or SQLITE_LOCKED (or
+// one of their extended codes): another process held the database's write
+// lock longer than the busy timeout.
+func busy(err error) bool {
+	var ce interface{ Code() int }
+	if errors.As(err, &ce) {
+		code := ce.Code() & 0xff
+		return code == 5 || code == 6
+	}
+	return false
+}
+
+// unreachable reports whether err says the database server is gone rather
+// than that a statement failed: a network error, a connection closed in
+// the middle of an answer (a server that stopped, a cut network), or one
+// of the SQL standard's states for a lost connection or a server shutting
+// down or full (PostgreSQL sends them).
+func unreachable(err error) bool {
+	var ne net.Error
+	if errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
+		return true
+	}
+	var se interface{ SQLState() string }
+	if errors.As(err, &se) {
+		state := se.SQLState()
+		return strings.HasPrefix(state, "08") || // connection exception
+			state == "57P01" || state == "57P02" || state == "57P03" || // admin or crash shutdown, cannot connect now
+			state == "53300" // too many connections
+	}
+	return false
 }
