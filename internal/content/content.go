@@ -24,6 +24,7 @@ type Store interface {
 	PublishDue(ctx context.Context, now time.Time) ([]*blog.Post, error)
 	NextDue(ctx context.Context) (time.Time, bool, error)
 	blog.Editorial
+	blog.EditorialLists
 }
 
 // Service writes content.
