@@ -124,7 +124,8 @@ func serve(ctx context.Context, args []string, env Env) (err error) {
 		return fmt.Errorf("trusted-proxies: %w", err)
 	}
 	accounts := auth.New(auth.Options{Store: st, Clock: clock, BaseURL: base, TrustedProxies: proxies, Log: log})
-	adm, err := admin.New(admin.Options{Auth: accounts, Settings: st, Content: svc, Posts: st, Clock: clock, Log: log})
+	adm, err := admin.New(admin.Options{Auth: accounts, Settings: st, Content: svc, Posts: st,
+		PagePreview: r.Preview, Clock: clock, Log: log})
 	if err != nil {
 		return err
 	}

@@ -122,3 +122,19 @@ func (s *Service) RenameTag(ctx context.Context, slug, newName string) (blog.Tag
 	s.changed(keys)
 	return t, nil
 }
+
+// Preview renders a body as a save would (the same Markdown pipeline and
+// highlighting), storing nothing: the editor's live preview.
+func (s *Service) Preview(body string, format blog.Format, excerpt string) (blog.Rendered, error) {
+	if format == "" {
+		format = blog.FormatMarkdown
+	}
+	if format != blog.FormatMarkdown && format != blog.FormatHTML {
+		return blog.Rendered{}, blog.Errorf(blog.EINVALID, "format: %q is neither markdown nor html", format)
+	}
+	r, err := s.md.Render(body, format, excerpt)
+	if err != nil {
+		return r, blog.Wrap(blog.EINVALID, err, "body: could not be rendered")
+	}
+	return r, nil
+}
