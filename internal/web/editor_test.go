@@ -385,7 +385,7 @@ func TestEditorRevisions(t *testing.T) {
 	c.get("/admin/posts/" + p.ID)
 	c.post("/admin/posts/"+p.ID, postForm("Second", "alpha\ngamma", blog.StatusDraft, "version", "1", "tags", "two"))
 	_, page := c.get("/admin/posts/" + p.ID + "/revisions")
-	ids := regexp.MustCompile(`/admin/posts/` + p.ID + `/revisions/(\d+)">Version (\d)`).FindAllStringSubmatch(page, -1)
+	ids := regexp.MustCompile(`/admin/posts/`+p.ID+`/revisions/(\d+)">Version (\d)`).FindAllStringSubmatch(page, -1)
 	if len(ids) != 2 || ids[0][2] != "2" || ids[1][2] != "1" || !strings.Contains(page, "Version 2</a> (current)") {
 		t.Fatalf("revision list: %v\n%s", ids, page)
 	}
