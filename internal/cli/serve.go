@@ -72,7 +72,10 @@ func serve(ctx context.Context, args []string, env Env) (err error) {
 		}
 	}()
 
-	clock := blog.SystemClock{}
+	var clock blog.Clock = blog.SystemClock{}
+	if env.Clock != nil {
+		clock = env.Clock
+	}
 	cacheBytes := int64(cfg.CacheMB) << 20
 	cache := web.NewCache(cacheBytes)
 	if os.Getenv("GOMEMLIMIT") == "" {
