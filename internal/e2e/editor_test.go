@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"octavo/internal/auth"
@@ -150,10 +152,24 @@ func TestEditorFlow(t *testing.T) {
 		t.Errorf("preview title %q", h)
 	}
 
-	// Another post, published now.
+	// Another post: autosaved as a draft while typing (the delay made
+	// short), then published with Ctrl+S.
 	must("second post", chromedp.Navigate(base+"/admin/posts/new"), chromedp.WaitVisible(chromedp.ID("body")),
-		fill(map[string]string{"title": "Published now", "body": "The excerpt of the second.\n\n<!--more-->\n\nAnd its rest.", "status": "published"}),
-		chromedp.Click(chromedp.CSS(`button[value="save"]`)), chromedp.WaitVisible(chromedp.CSS(`p.notice`)))
+		evalVoid(`document.getElementById('editor').setAttribute('data-autosave-delay', '200')`),
+		fill(map[string]string{"title": "Published now", "body": "The excerpt of the second.\n\n<!--more-->\n\nAnd its rest."}),
+		evalVoid(`document.getElementById('body').dispatchEvent(new Event('input', {bubbles: true}))`))
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById('save-state').textContent.startsWith('Draft saved at')`,
+		chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		t.Fatalf("no autosave: %v (%q)", err, text(`#save-state`))
+	}
+	if loc := location(t, ctx, base); !strings.HasPrefix(loc, "/admin/posts/") || loc == "/admin/posts/new" {
+		t.Errorf("after the autosave the address is %s, want the draft's editor", loc)
+	}
+	must("publishing with Ctrl+S", chromedp.SetValue(chromedp.ID("status"), "published"), chromedp.Focus(chromedp.ID("body")),
+		chromedp.KeyEvent("s", chromedp.KeyModifiers(chromedp.ModifierCtrl)), chromedp.WaitVisible(chromedp.CSS(`p.notice`)))
+	if n := text(`p.notice`); n != "Published." {
+		t.Errorf("after Ctrl+S: %q", n)
+	}
 	editSecond := location(t, ctx, base)
 	editSecond = editSecond[:strings.Index(editSecond, "?")]
 	_, _, front := visit(t, base+"/")
@@ -253,4 +269,36 @@ func evalVoid(js string) chromedp.Action[chromedp.Void] {
 		_, err := chromedp.Evaluate[bool]("(async () => { "+js+"; return true; })()", chromedp.EvalAwaitPromise)(ctx, tg)
 		return err
 	})
+}
+
+// TestEditorWithoutJavaScript writes a post with scripts off: the Preview
+// button renders the text on the server, Save saves it.
+func TestEditorWithoutJavaScript(t *testing.T) {
+	const login, password = "nojs", "a passphrase typed by hand"
+	base := startWithClock(t, blog.NewManualClock(time.Now().UTC()), login, password)
+	ctx := testkit.Browser(t)
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	noScript := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return err
+	})
+	if err := chromedp.Do(ctx, noScript, chromedp.Navigate(base+"/admin/login"), chromedp.WaitVisible(chromedp.ID("login")),
+		fill(map[string]string{"login": login, "password": password}), chromedp.Click(chromedp.CSS(`form.card button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`nav a[href="/admin/posts"]`)),
+		chromedp.Navigate(base+"/admin/posts/new"), chromedp.WaitVisible(chromedp.ID("body")),
+		fill(map[string]string{"title": "By hand", "body": "```go\nvar x = 1\n```", "status": "published"}),
+		chromedp.Click(chromedp.CSS(`button[value="preview"]`)), chromedp.WaitVisible(chromedp.CSS(`#preview pre.chroma .kd`)),
+	); err != nil {
+		t.Fatalf("preview without JavaScript: %v", err)
+	}
+	if v, _ := chromedp.Run(ctx, chromedp.Value(chromedp.ID("title"))); v != "By hand" {
+		t.Errorf("the Preview button lost the title: %q", v)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`button[value="save"]`)), chromedp.WaitVisible(chromedp.CSS(`p.notice`))); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, front := visit(t, base+"/"); !strings.Contains(front, "By hand") {
+		t.Error("the post saved without JavaScript is not on the front page")
+	}
 }

@@ -31,8 +31,8 @@
 
 // The editor (form#editor): a live preview of the text (POST to
 // data-preview, rendered by the public pages' pipeline), autosave of
-// drafts 10 seconds after the last change (POST to data-autosave, with the
-// version check), a warning before leaving with unsaved changes, and
+// drafts 10 seconds (data-autosave-delay ms) after the last change (POST
+// to data-autosave, with the version check), a warning before leaving with unsaved changes, and
 // Ctrl+S / Cmd+S to save. Without this script the Preview and Save
 // buttons do the same.
 (function () {
@@ -123,7 +123,7 @@
     }
     if (autosaveURL) {
       window.clearTimeout(autosaveTimer);
-      autosaveTimer = window.setTimeout(autosave, 10000);
+      autosaveTimer = window.setTimeout(autosave, Number(form.getAttribute('data-autosave-delay')) || 10000);
     }
   });
   form.addEventListener('submit', function () {
