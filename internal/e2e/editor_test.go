@@ -36,25 +36,7 @@ func startWithClock(t *testing.T, clock *blog.ManualClock, login, password strin
 		t.Fatal(err)
 	}
 	st.Close()
-	sctx, cancel := context.WithCancel(ctx)
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- cli.Run(sctx, []string{"serve", "--data", data, "--addr", "127.0.0.1:0", "--no-seed"}, cli.Env{
-			Getenv: func(string) string { return "" }, Stdout: io.Discard, Stderr: io.Discard,
-			Ready: func(addr string) { ready <- addr }, Clock: clock,
-		})
-	}()
-	t.Cleanup(func() { cancel(); <-done })
-	select {
-	case addr := <-ready:
-		return "http://" + addr
-	case err := <-done:
-		t.Fatalf("serve: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not start")
-	}
-	return ""
+	return serve(t, []string{"--data", data, "--no-seed"}, cli.Env{Stdout: io.Discard, Stderr: io.Discard, Clock: clock})
 }
 
 // noRedirects is an HTTP client that shows redirects instead of
