@@ -29,7 +29,9 @@ func adminWhere(q blog.AdminQuery) (string, []any) {
 		args = append(args, q.AuthorID)
 	}
 	if q.TagSlug != "" {
-		where += ` AND EXISTS (SELECT 1 FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = p.id AND t.slug = ?)`
+		// IN, not a correlated EXISTS: the tag's posts are read once
+		// (post_tags_tag), not looked up for every post.
+		where += ` AND p.id IN (SELECT pt.post_id FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.slug = ?)`
 		args = append(args, q.TagSlug)
 	}
 	if q.Title != "" {
