@@ -192,6 +192,7 @@ func TestEditorFlow(t *testing.T) {
 	// The post list, with its filters.
 	must("post list", chromedp.Navigate(base+"/admin/posts"), chromedp.WaitVisible(chromedp.ID("filter-title")))
 	checkPage(t, ctx, pageCheck{name: "post list", dark: true})
+	testkit.Screenshot(t, ctx, "admin-posts-1280", 1280)
 	must("page list", chromedp.Navigate(base+"/admin/pages"), chromedp.WaitVisible(chromedp.ID("filter-title")))
 	checkPage(t, ctx, pageCheck{name: "page list", dark: false})
 
@@ -200,6 +201,7 @@ func TestEditorFlow(t *testing.T) {
 	checkPage(t, ctx, pageCheck{name: "revision list", dark: false})
 	must("revision", chromedp.Click(chromedp.CSS(`main tbody tr:last-child a`)), chromedp.WaitVisible(chromedp.CSS(`.diff`)))
 	checkPage(t, ctx, pageCheck{name: "revision page", dark: true})
+	testkit.Screenshot(t, ctx, "admin-revision-1280", 1280)
 	must("restore", chromedp.Click(chromedp.CSS(`form[action$="/restore"] button`)), chromedp.WaitVisible(chromedp.CSS(`p.notice`)))
 	if n := text(`p.notice`); !strings.Contains(n, "revision is restored") {
 		t.Errorf("after restoring: %q", n)
@@ -222,6 +224,7 @@ func TestEditorFlow(t *testing.T) {
 		t.Errorf("the conflict page lost the text: %q", v)
 	}
 	checkPage(t, ctx, pageCheck{name: "conflict page", fromPost: true, dark: false})
+	testkit.Screenshot(t, ctx, "admin-conflict-1280", 1280)
 
 	// Trash, then delete for good after the confirmation page.
 	must("trash", chromedp.Navigate(base+editSecond), chromedp.WaitVisible(chromedp.ID("body")),

@@ -68,6 +68,7 @@
     var body = new URLSearchParams();
     body.set('body', field('body').value);
     body.set('excerpt', field('excerpt').value);
+    body.set('format', field('format').value);
     post(form.getAttribute('data-preview'), body).then(function (res) {
       return res.text().then(function (text) { return { ok: res.ok, text: text }; });
     }).then(function (r) {
