@@ -137,6 +137,10 @@ const (
 	RoleContributor Role = "contributor"
 )
 
+// TrustedHTML reports whether HTML this role writes is published as
+// written (owners and editors); others' is sanitized.
+func (r Role) TrustedHTML() bool { return r == RoleOwner || r == RoleEditor }
+
 // User is an account.
 type User struct {
 	ID           int64

@@ -124,8 +124,9 @@ func (s *Service) RenameTag(ctx context.Context, slug, newName string) (blog.Tag
 }
 
 // Preview renders a body as a save would (the same Markdown pipeline and
-// highlighting), storing nothing: the editor's live preview.
-func (s *Service) Preview(body string, format blog.Format, excerpt string) (blog.Rendered, error) {
+// highlighting, sanitized unless trusted), storing nothing: the editor's
+// live preview.
+func (s *Service) Preview(body string, format blog.Format, excerpt string, trusted bool) (blog.Rendered, error) {
 	if format == "" {
 		format = blog.FormatMarkdown
 	}
@@ -135,6 +136,9 @@ func (s *Service) Preview(body string, format blog.Format, excerpt string) (blog
 	r, err := s.md.Render(body, format, excerpt)
 	if err != nil {
 		return r, blog.Wrap(blog.EINVALID, err, "body: could not be rendered")
+	}
+	if !trusted {
+		r.HTML, r.ExcerptHTML, r.TOCHTML = Sanitize(r.HTML), Sanitize(r.ExcerptHTML), Sanitize(r.TOCHTML)
 	}
 	return r, nil
 }

@@ -426,6 +426,11 @@ func TestEditorPreviewAndAutosave(t *testing.T) {
 	if res.StatusCode != 200 || !strings.Contains(page, "<em>there</em>") || !strings.Contains(page, `<span class="kd">func</span>`) {
 		t.Errorf("preview: %d\n%s", res.StatusCode, page)
 	}
+	// An author's HTML is previewed as it will be published: sanitized.
+	if _, page := c.send("/admin/preview", url.Values{"body": {"Hi <script>alert(1)</script><b onclick=\"x()\">b</b>"}}, c.csrf); strings.Contains(page, "<script") ||
+		strings.Contains(page, "onclick") || !strings.Contains(page, "<b>b</b>") {
+		t.Errorf("an author's preview is not sanitized: %s", page)
+	}
 	// The no-JavaScript Preview button: the same HTML, nothing saved.
 	res, page = c.post("/admin/posts", postForm("Not yet", "Some *words*", blog.StatusDraft, "op", "preview"))
 	if res.StatusCode != 200 || !strings.Contains(page, "<p>Some <em>words</em></p>") || !strings.Contains(page, `value="Not yet"`) || b.count(t) != 0 {
