@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-
 	"octavo/internal/blog"
 	"octavo/internal/content"
 	"octavo/internal/markdown"
