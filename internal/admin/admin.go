@@ -27,6 +27,7 @@ import (
 	"octavo/internal/blog"
 	"octavo/internal/content"
 	"octavo/internal/httpstatus"
+	"octavo/internal/render"
 )
 
 //go:embed templates/*.html
@@ -50,8 +51,11 @@ type Options struct {
 	// pages need them.
 	Content *content.Service
 	Posts   content.Store
-	Clock   blog.Clock // optional, the system clock by default
-	Log     *slog.Logger
+	// PagePreview renders a post's public page whatever its status (the
+	// author's preview); optional.
+	PagePreview func(ctx context.Context, p *blog.Post) (*render.Page, error)
+	Clock       blog.Clock // optional, the system clock by default
+	Log         *slog.Logger
 }
 
 // Admin holds the admin's handlers.
@@ -62,9 +66,11 @@ type Admin struct {
 	content  *content.Service
 	posts    content.Store
 	clock    blog.Clock
-	log      *slog.Logger
-	pages    map[string]*template.Template
-	assets   *assets
+	// pagePreview renders a post's public page (render.Renderer.Preview).
+	pagePreview func(ctx context.Context, p *blog.Post) (*render.Page, error)
+	log         *slog.Logger
+	pages       map[string]*template.Template
+	assets      *assets
 }
 
 // New parses the templates and hashes the assets: a broken template fails
@@ -80,7 +86,7 @@ func New(o Options) (*Admin, error) {
 		o.Clock = blog.SystemClock{}
 	}
 	a := &Admin{auth: o.Auth, store: o.Auth.Store(), settings: o.Settings, content: o.Content, posts: o.Posts,
-		clock: o.Clock, log: o.Log, pages: map[string]*template.Template{}}
+		clock: o.Clock, pagePreview: o.PagePreview, log: o.Log, pages: map[string]*template.Template{}}
 	var err error
 	if a.assets, err = loadAssets(); err != nil {
 		return nil, err
@@ -90,6 +96,18 @@ func New(o Options) (*Admin, error) {
 		"date":  func(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04 UTC") },
 		"can":   func(u *blog.User, p string) bool { return u != nil && auth.Can(u.Role, auth.Permission(p)) },
 		"roles": auth.Roles,
+		// when is a time in the blog's time zone (zero: "—").
+		"when": func(t time.Time, loc *time.Location) string {
+			if t.IsZero() {
+				return "—"
+			}
+			if loc == nil {
+				loc = time.UTC
+			}
+			return t.In(loc).Format("2 Jan 2006, 15:04")
+		},
+		"canEdit": func(u *blog.User, p *blog.Post) bool { return u != nil && auth.CanEditPost(u, p) },
+		"status":  func(s blog.Status) string { return statusLabels[s] },
 		// dataURL and otpauth let the two-factor page's QR code (a PNG
 		// data: URL) and authenticator link through html/template's URL
 		// filter, which would blank them; only those exact forms pass.
@@ -273,6 +291,14 @@ var notices = map[string]string{
 	"merged":     "The tags are merged; the old tag's address redirects to the other's.",
 	"redirect":   "The redirect is added.",
 	"removed":    "The redirect is removed; its old address answers 404 again.",
+	"saved":      "Saved.",
+	"submitted":  "Submitted for review: an editor will publish it.",
+	"scheduled":  "Scheduled: it will be published at its time.",
+	"published":  "Published.",
+	"trashed":    "Moved to the trash.",
+	"untrashed":  "Restored from the trash, as a draft.",
+	"deleted":    "Deleted for good.",
+	"restored":   "The revision is restored, as a new save.",
 }
 
 func notice(r *http.Request) string { return notices[r.URL.Query().Get("done")] }

@@ -39,13 +39,27 @@ func TestEveryPageRenders(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	post := &blog.Post{ID: "0190c0de-0000-7000-8000-000000000001", Kind: blog.KindPost, Title: "Hello <world>", Slug: "hello", Body: "Text\n\n<!--more-->\n\nMore",
+		Status: blog.StatusTrashed, AuthorID: 1, Author: blog.Author{ID: 1, Username: "ada"}, Tags: []blog.Tag{{Name: "Go"}}, Version: 3,
+		PublishedAt: now, UpdatedAt: now, Path: "/2026/01/hello/", Pinned: true}
 	data := map[string]any{
-		"login":          loginForm{Login: "ada", Next: "/admin/users"},
-		"login_code":     loginForm{Next: "/admin/"},
-		"setup":          accountForm{Username: "ada", Action: "/admin/setup/x"},
-		"invite":         accountForm{Role: blog.RoleEditor, Action: "/admin/invite/x"},
-		"reset":          accountForm{Username: "ada", Action: "/admin/reset/x"},
-		"home":           homePage{Rules: auth.Rules()},
+		"login":      loginForm{Login: "ada", Next: "/admin/users"},
+		"login_code": loginForm{Next: "/admin/"},
+		"setup":      accountForm{Username: "ada", Action: "/admin/setup/x"},
+		"invite":     accountForm{Role: blog.RoleEditor, Action: "/admin/invite/x"},
+		"reset":      accountForm{Username: "ada", Action: "/admin/reset/x"},
+		"home": homePage{Rules: auth.Rules(), Available: true, CanWrite: true, CanPages: true, Loc: time.UTC,
+			Lists:   []dashboardList{{ID: "drafts", Title: "Drafts", Posts: []*blog.Post{post}, Total: 7, More: "/admin/posts?status=draft"}, {ID: "pending", Title: "Pending review", Empty: "None."}},
+			Changes: []blog.Change{{RevisionID: 3, PostID: post.ID, Kind: blog.KindPost, Title: post.Title, Version: 3, Author: post.Author, At: now}}},
+		"posts": postsPage{Kind: blog.KindPost, Base: "/admin/posts", Status: blog.StatusTrashed, Tabs: []statusTab{{Label: "All", Count: 3, URL: "/admin/posts", Current: true}},
+			Authors: []*blog.User{u}, Posts: []*blog.Post{post}, Total: 30, Page: 2, Newer: "/admin/posts", Older: "/admin/posts?page=3", Loc: time.UTC, Labels: statusLabels, CanWrite: true},
+		"editor": editorPage{Post: post, Form: formOf(post, time.UTC), Action: "/admin/posts/" + post.ID, TimeZone: "UTC", Autosave: true, CanTrash: true,
+			Statuses: []statusOption{{Value: blog.StatusDraft, Label: "Draft", Selected: true}}, Preview: "<p>Hello</p>"},
+		"conflict":  conflictPage{Post: post, Yours: formOf(post, time.UTC), Current: formOf(post, time.UTC), Diff: lineDiff([]string{"a", "b"}, []string{"a", "c"})},
+		"revisions": revisionsPage{Post: post, Revisions: []blog.Revision{{ID: 1, PostID: post.ID, Version: 1, Title: "Old", AuthorID: 1, CreatedAt: now}}, Loc: time.UTC},
+		"revision": revisionPage{Post: post, Revision: blog.Revision{ID: 1, PostID: post.ID, Version: 1, Title: "Old", CreatedAt: now},
+			Fields: []fieldChange{{"Title", "Old", post.Title}}, Diff: lineDiff([]string{"x"}, []string{"y"}), Loc: time.UTC},
+		"delete":         post,
 		"account":        accountPage{TwoFactor: true, CodesLeft: 3, Sessions: []sessionRow{{ID: 1, Current: true, CreatedAt: now, LastSeenAt: now, IP: "192.0.2.1", Browser: "Firefox 128 on Linux"}, {ID: 2, CreatedAt: now, LastSeenAt: now, IP: "192.0.2.2", Browser: "Unknown browser"}}},
 		"two_factor":     twoFactorPage{Setup: setup},
 		"recovery_codes": []string{"AAAA-BBBB-CCCC-DDDD"},

@@ -9,6 +9,8 @@ import (
 	"mime"
 	"path"
 	"strings"
+
+	"octavo/internal/render"
 )
 
 //go:embed static
@@ -41,22 +43,34 @@ func loadAssets() (*assets, error) {
 		if err != nil {
 			return nil, err
 		}
-		sum := sha256.Sum256(body)
-		ext := path.Ext(e.Name())
-		file := strings.TrimSuffix(e.Name(), ext) + "." + hex.EncodeToString(sum[:])[:10] + ext
-		a := &asset{url: AssetPrefix + file, contentType: mime.TypeByExtension(ext), body: body}
-		if a.contentType == "" {
-			a.contentType = "application/octet-stream"
-		}
-		as.byName[e.Name()] = a
-		as.byFile[file] = a
+		as.add(e.Name(), body)
 	}
+	// The editor's preview highlights code with the public theme's own
+	// palettes (its variables are set in admin.css).
+	code, err := render.CodeCSS()
+	if err != nil {
+		return nil, err
+	}
+	as.add("code.css", code)
 	for _, need := range []string{"admin.css", "admin.js"} {
 		if as.byName[need] == nil {
 			return nil, fmt.Errorf("admin: static/%s is missing", need)
 		}
 	}
 	return as, nil
+}
+
+// add serves body as name under a hashed file name.
+func (as *assets) add(name string, body []byte) {
+	sum := sha256.Sum256(body)
+	ext := path.Ext(name)
+	file := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:])[:10] + ext
+	a := &asset{url: AssetPrefix + file, contentType: mime.TypeByExtension(ext), body: body}
+	if a.contentType == "" {
+		a.contentType = "application/octet-stream"
+	}
+	as.byName[name] = a
+	as.byFile[file] = a
 }
 
 // url is the hashed URL of an asset (a template function).

@@ -7,6 +7,7 @@
 package blog
 
 import (
+	"sync"
 	"time"
 )
 
@@ -136,6 +137,10 @@ const (
 	RoleContributor Role = "contributor"
 )
 
+// TrustedHTML reports whether HTML this role writes is published as
+// written (owners and editors); others' is sanitized.
+func (r Role) TrustedHTML() bool { return r == RoleOwner || r == RoleEditor }
+
 // User is an account.
 type User struct {
 	ID           int64
@@ -164,3 +169,40 @@ type FixedClock struct{ T time.Time }
 
 // Now returns the time the test set.
 func (c *FixedClock) Now() time.Time { return c.T }
+
+// ManualClock is a clock a test moves forward while a server runs on it:
+// whatever waits for a time (the scheduler) listens to Moved and looks
+// again when the clock moves. Safe for concurrent use.
+type ManualClock struct {
+	mu    sync.Mutex
+	t     time.Time
+	moved chan struct{}
+}
+
+// NewManualClock returns a clock stopped at t.
+func NewManualClock(t time.Time) *ManualClock {
+	return &ManualClock{t: t, moved: make(chan struct{})}
+}
+
+// Now returns the clock's time.
+func (c *ManualClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Advance moves the clock forward by d and wakes whoever waits on Moved.
+func (c *ManualClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+	close(c.moved)
+	c.moved = make(chan struct{})
+}
+
+// Moved returns a channel closed the next time the clock moves.
+func (c *ManualClock) Moved() <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.moved
+}

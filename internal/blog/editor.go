@@ -57,3 +57,45 @@ type Editorial interface {
 	// when the new slug is another tag's, the two are merged.
 	RenameTag(ctx context.Context, slug, newName string) (Tag, error)
 }
+
+// AdminQuery selects posts or pages of any status for the admin's lists.
+type AdminQuery struct {
+	Kind Kind
+	// Status selects one status; empty selects every status but trashed
+	// (the trash is a list of its own, as in WordPress).
+	Status   Status
+	TagSlug  string // only posts with this tag, when set
+	AuthorID int64  // only this author's posts, when not 0
+	// Title keeps the posts whose title holds it, ignoring the case of
+	// ASCII letters.
+	Title  string
+	Offset int
+	Limit  int // 0: no limit
+}
+
+// Change is one save of a post or page, for the dashboard's recent
+// changes: the revision, with what the post is called now.
+type Change struct {
+	RevisionID int64
+	PostID     string
+	Kind       Kind
+	Title      string // the post's current title
+	Version    int
+	Author     Author // who the revision names (the post's author)
+	At         time.Time
+}
+
+// EditorialLists is what the admin's lists read: posts of any status.
+// Every method is one statement or transaction.
+type EditorialLists interface {
+	// AdminPosts returns the posts q selects with their tags and authors,
+	// the most recently changed first, and how many q selects in all
+	// (ignoring Offset and Limit).
+	AdminPosts(ctx context.Context, q AdminQuery) ([]*Post, int, error)
+	// StatusCounts counts the posts of kind by status (authorID 0: every
+	// author's).
+	StatusCounts(ctx context.Context, kind Kind, authorID int64) (map[Status]int, error)
+	// RecentChanges returns the latest limit revisions across posts and
+	// pages, newest first (authorID 0: every author's posts).
+	RecentChanges(ctx context.Context, authorID int64, limit int) ([]Change, error)
+}

@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+
+	"octavo/internal/blog"
 )
 
 // Env is what a command gets from the outside world.
@@ -21,6 +23,9 @@ type Env struct {
 	Stderr io.Writer
 	// Ready, when set, is told the address the server listens on (tests).
 	Ready func(addr string)
+	// Clock, when set, is serve's clock instead of the system's (tests
+	// that move time forward).
+	Clock blog.Clock
 }
 
 // Version is set at build time with -ldflags "-X octavo/internal/cli.Version=…".

@@ -72,7 +72,10 @@ func serve(ctx context.Context, args []string, env Env) (err error) {
 		}
 	}()
 
-	clock := blog.SystemClock{}
+	var clock blog.Clock = blog.SystemClock{}
+	if env.Clock != nil {
+		clock = env.Clock
+	}
 	cacheBytes := int64(cfg.CacheMB) << 20
 	cache := web.NewCache(cacheBytes)
 	if os.Getenv("GOMEMLIMIT") == "" {
@@ -124,7 +127,8 @@ func serve(ctx context.Context, args []string, env Env) (err error) {
 		return fmt.Errorf("trusted-proxies: %w", err)
 	}
 	accounts := auth.New(auth.Options{Store: st, Clock: clock, BaseURL: base, TrustedProxies: proxies, Log: log})
-	adm, err := admin.New(admin.Options{Auth: accounts, Settings: st, Content: svc, Posts: st, Clock: clock, Log: log})
+	adm, err := admin.New(admin.Options{Auth: accounts, Settings: st, Content: svc, Posts: st,
+		PagePreview: r.Preview, Clock: clock, Log: log})
 	if err != nil {
 		return err
 	}

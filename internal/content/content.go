@@ -23,7 +23,11 @@ type Store interface {
 	SaveRendered(ctx context.Context, id string, r blog.Rendered) error
 	PublishDue(ctx context.Context, now time.Time) ([]*blog.Post, error)
 	NextDue(ctx context.Context) (time.Time, bool, error)
+	// UserByID gives a post's author, whose role decides whether the
+	// HTML they write is sanitized.
+	UserByID(ctx context.Context, id int64) (*blog.User, error)
 	blog.Editorial
+	blog.EditorialLists
 }
 
 // Service writes content.
@@ -148,9 +152,9 @@ func (s *Service) prepare(ctx context.Context, p *blog.Post) error {
 		}
 	}
 	p.Tags = tags
-	r, err := s.md.Render(p.Body, p.Format, p.Excerpt)
+	r, err := s.render(ctx, p)
 	if err != nil {
-		return blog.Wrap(blog.EINVALID, err, "body: could not be rendered")
+		return err
 	}
 	p.Rendered = r
 	return nil
@@ -231,7 +235,7 @@ func (s *Service) RerenderStale(ctx context.Context) (int, error) {
 			return done, err
 		}
 		for _, p := range posts {
-			r, err := s.md.Render(p.Body, p.Format, p.Excerpt)
+			r, err := s.render(ctx, p)
 			if err != nil {
 				return done, blog.Wrap(blog.EINTERNAL, err, "rendering %q again", p.Title)
 			}

@@ -48,9 +48,15 @@ const maxScheduleSleep = 30 * time.Second
 // RunScheduler publishes scheduled posts at their time until ctx ends: it
 // sleeps until the next scheduled post (at most maxScheduleSleep), then
 // publishes what is due. Errors are logged and retried; it never stops the
-// server.
+// server. A clock that says when it moves (blog.ManualClock, in tests)
+// wakes it at once.
 func (s *Service) RunScheduler(ctx context.Context, log *slog.Logger) {
+	mover, _ := s.clock.(interface{ Moved() <-chan struct{} })
 	for {
+		var moved <-chan struct{} // nil: never
+		if mover != nil {
+			moved = mover.Moved() // before looking, so no move is missed
+		}
 		if n, err := s.PublishDue(ctx); err != nil {
 			log.Warn("scheduler: publishing due posts failed", "error", err)
 		} else if n > 0 {
@@ -67,6 +73,8 @@ func (s *Service) RunScheduler(ctx context.Context, log *slog.Logger) {
 		case <-ctx.Done():
 			t.Stop()
 			return
+		case <-moved:
+			t.Stop()
 		case <-t.C:
 		}
 	}

@@ -42,25 +42,8 @@ var setupLinkRE = regexp.MustCompile(`http://127\.0\.0\.1:\d+/admin/setup/[A-Za-
 // base URL and the setup link it printed.
 func startFresh(t *testing.T) (base, setupLink string) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
 	out := &lockedBuffer{}
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- cli.Run(ctx, []string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0"}, cli.Env{
-			Getenv: func(string) string { return "" }, Stdout: out, Stderr: &lockedBuffer{},
-			Ready: func(addr string) { ready <- addr },
-		})
-	}()
-	t.Cleanup(func() { cancel(); <-done })
-	select {
-	case addr := <-ready:
-		base = "http://" + addr
-	case err := <-done:
-		t.Fatalf("serve: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not start")
-	}
+	base = serve(t, []string{"--data", t.TempDir()}, cli.Env{Stdout: out, Stderr: &lockedBuffer{}})
 	link := setupLinkRE.FindString(out.String())
 	if link == "" || !strings.HasPrefix(link, base+"/") {
 		t.Fatalf("no setup link for %s in the output of a fresh server:\n%s", base, out)

@@ -48,14 +48,21 @@ func startDemo(t *testing.T) string {
 	}
 	store.Close()
 
-	sctx, cancel := context.WithCancel(ctx)
+	return serve(t, []string{"--data", data}, cli.Env{Stdout: io.Discard, Stderr: io.Discard})
+}
+
+// serve runs `octavo serve` with args on a free port of 127.0.0.1 until
+// the test ends, and returns its base URL. env gives its output (and
+// clock); serve fills in the rest.
+func serve(t *testing.T, args []string, env cli.Env) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
+	env.Getenv = func(string) string { return "" }
+	env.Ready = func(addr string) { ready <- addr }
 	go func() {
-		done <- cli.Run(sctx, []string{"serve", "--data", data, "--addr", "127.0.0.1:0"}, cli.Env{
-			Getenv: func(string) string { return "" }, Stdout: io.Discard, Stderr: io.Discard,
-			Ready: func(addr string) { ready <- addr },
-		})
+		done <- cli.Run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), env)
 	}()
 	t.Cleanup(func() { cancel(); <-done })
 	select {

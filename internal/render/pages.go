@@ -191,6 +191,13 @@ func (r *Renderer) period(ctx context.Context, year int, month time.Month) (*Pag
 	return r.execute("archive", http.StatusOK, v, refDeps(refs))
 }
 
+// Preview renders the page of p as visitors will see it once it is
+// published, whatever its status now: the author's preview of a draft or
+// a scheduled post. Its page is never cached.
+func (r *Renderer) Preview(ctx context.Context, p *blog.Post) (*Page, error) {
+	return r.post(ctx, p)
+}
+
 func (r *Renderer) post(ctx context.Context, p *blog.Post) (*Page, error) {
 	st, site, err := r.site(ctx)
 	if err != nil {

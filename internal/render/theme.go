@@ -225,6 +225,11 @@ const (
 	darkStyle, darkBG   = "github-dark", "#1e2126"
 )
 
+// CodeCSS is the stylesheet of highlighted code (both palettes), for
+// pages outside the theme that show rendered posts (the admin's preview).
+// The palettes use the theme's --code-bg and --fg variables.
+func CodeCSS() ([]byte, error) { return codeCSS() }
+
 func codeCSS() ([]byte, error) {
 	var buf bytes.Buffer
 	f := chromahtml.New(chromahtml.WithClasses(true))

@@ -36,9 +36,9 @@ func newAdminBlog(t *testing.T) *adminBlog {
 	var svc *auth.Service
 	b := newTestBlog(t, blogOptions{options: func(o *Options) {
 		svc = auth.New(auth.Options{Store: o.DB.(blog.Accounts), Clock: o.Clock, Params: auth.TestParams, BaseURL: "http://example.test"})
-		db := o.DB.(content.Store)
-		a, err := admin.New(admin.Options{Auth: svc, Settings: db, Clock: o.Clock,
-			Content: content.New(db, markdown.New(), o.Clock, o.Cache.Invalidate), Posts: db})
+		st := o.DB.(content.Store)
+		a, err := admin.New(admin.Options{Auth: svc, Settings: o.DB.(admin.SettingsReader), Posts: st, Clock: o.Clock,
+			Content: content.New(st, markdown.New(), o.Clock, o.Cache.Invalidate), PagePreview: o.Renderer.Preview})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -164,6 +164,24 @@ var adminRoutes = []struct {
 	{"GET /admin/redirects", "/admin/redirects", auth.PermEditPosts},
 	{"POST /admin/redirects", "/admin/redirects", auth.PermEditPosts},
 	{"POST /admin/redirects/delete", "/admin/redirects/delete", auth.PermEditPosts},
+	{"GET /admin/posts", "/admin/posts", auth.PermWriteDrafts},
+	{"GET /admin/pages", "/admin/pages", auth.PermPages},
+	{"GET /admin/posts/new", "/admin/posts/new", auth.PermWriteDrafts},
+	{"GET /admin/pages/new", "/admin/pages/new", auth.PermPages},
+	{"POST /admin/posts", "/admin/posts", auth.PermWriteDrafts},
+	{"POST /admin/pages", "/admin/pages", auth.PermPages},
+	{"POST /admin/preview", "/admin/preview", auth.PermWriteDrafts},
+	{"POST /admin/autosave", "/admin/autosave", auth.PermWriteDrafts},
+	{"GET /admin/posts/{id}", "/admin/posts/no-such-post", auth.PermWriteDrafts},
+	{"POST /admin/posts/{id}", "/admin/posts/no-such-post", auth.PermWriteDrafts},
+	{"GET /admin/posts/{id}/preview", "/admin/posts/no-such-post/preview", auth.PermWriteDrafts},
+	{"GET /admin/posts/{id}/revisions", "/admin/posts/no-such-post/revisions", auth.PermWriteDrafts},
+	{"GET /admin/posts/{id}/revisions/{rev}", "/admin/posts/no-such-post/revisions/1", auth.PermWriteDrafts},
+	{"POST /admin/posts/{id}/revisions/{rev}/restore", "/admin/posts/no-such-post/revisions/1/restore", auth.PermWriteDrafts},
+	{"POST /admin/posts/{id}/trash", "/admin/posts/no-such-post/trash", auth.PermWriteDrafts},
+	{"POST /admin/posts/{id}/restore", "/admin/posts/no-such-post/restore", auth.PermWriteDrafts},
+	{"GET /admin/posts/{id}/delete", "/admin/posts/no-such-post/delete", auth.PermWriteDrafts},
+	{"POST /admin/posts/{id}/delete", "/admin/posts/no-such-post/delete", auth.PermWriteDrafts},
 }
 
 // TestAdminRouteTableIsComplete checks that adminRoutes lists every
@@ -331,7 +349,7 @@ func TestAdminHeaders(t *testing.T) {
 	b := newAdminBlog(t)
 	c := b.client(t)
 	c.login("owner-user", adminPassword)
-	for _, p := range []string{"/admin/login", "/admin/", "/admin/account", "/admin/users", "/admin/account/two-factor", "/admin/setup/nope"} {
+	for _, p := range []string{"/admin/login", "/admin/", "/admin/account", "/admin/users", "/admin/account/two-factor", "/admin/setup/nope", "/admin/posts", "/admin/posts/new", "/admin/pages/new"} {
 		res, page := c.get(p)
 		h := res.Header
 		csp := h.Get("Content-Security-Policy")

@@ -55,6 +55,27 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle("GET /admin/redirects", a.Gate(auth.PermEditPosts, a.ListRedirects))
 		mux.Handle("POST /admin/redirects", a.Gate(auth.PermEditPosts, a.AddRedirect))
 		mux.Handle("POST /admin/redirects/delete", a.Gate(auth.PermEditPosts, a.DeleteRedirect))
+		// The editor. Posts and pages share the routes of a stored entry
+		// (/admin/posts/{id}…); the handlers check auth.CanEditPost and
+		// auth.CanSetStatus for the entry itself.
+		mux.Handle("GET /admin/posts", a.Gate(auth.PermWriteDrafts, a.ListPosts))
+		mux.Handle("GET /admin/pages", a.Gate(auth.PermPages, a.ListPosts))
+		mux.Handle("GET /admin/posts/new", a.Gate(auth.PermWriteDrafts, a.NewPost))
+		mux.Handle("GET /admin/pages/new", a.Gate(auth.PermPages, a.NewPost))
+		mux.Handle("POST /admin/posts", a.Gate(auth.PermWriteDrafts, a.SavePost))
+		mux.Handle("POST /admin/pages", a.Gate(auth.PermPages, a.SavePost))
+		mux.Handle("POST /admin/preview", a.Gate(auth.PermWriteDrafts, a.PreviewBody))
+		mux.Handle("POST /admin/autosave", a.Gate(auth.PermWriteDrafts, a.Autosave))
+		mux.Handle("GET /admin/posts/{id}", a.Gate(auth.PermWriteDrafts, a.EditPost))
+		mux.Handle("POST /admin/posts/{id}", a.Gate(auth.PermWriteDrafts, a.SavePost))
+		mux.Handle("GET /admin/posts/{id}/preview", a.Gate(auth.PermWriteDrafts, a.ShowPostPreview))
+		mux.Handle("GET /admin/posts/{id}/revisions", a.Gate(auth.PermWriteDrafts, a.ListRevisions))
+		mux.Handle("GET /admin/posts/{id}/revisions/{rev}", a.Gate(auth.PermWriteDrafts, a.ShowRevision))
+		mux.Handle("POST /admin/posts/{id}/revisions/{rev}/restore", a.Gate(auth.PermWriteDrafts, a.RestoreRevision))
+		mux.Handle("POST /admin/posts/{id}/trash", a.Gate(auth.PermWriteDrafts, a.TrashPost))
+		mux.Handle("POST /admin/posts/{id}/restore", a.Gate(auth.PermWriteDrafts, a.RestorePost))
+		mux.Handle("GET /admin/posts/{id}/delete", a.Gate(auth.PermWriteDrafts, a.ShowDeletePost))
+		mux.Handle("POST /admin/posts/{id}/delete", a.Gate(auth.PermWriteDrafts, a.DeletePost))
 	}
 	return s.observe(s.cachedFirst(s.recoverPanics(s.limitRequest(mux))))
 }

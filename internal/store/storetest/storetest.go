@@ -65,6 +65,7 @@ func Run(t *testing.T, open Open) {
 		{"VisibleBoundary", testVisibleBoundary},
 		{"ConcurrentSaves", testConcurrentSaves},
 		{"DuplicateUser", testDuplicateUser},
+		{"AdminLists", testAdminLists},
 		{"Accounts", accountsSuite(open)},
 		{"Search", searchSuite(open)},
 	}
