@@ -27,6 +27,7 @@ import (
 	"octavo/internal/blog"
 	"octavo/internal/content"
 	"octavo/internal/httpstatus"
+	"octavo/internal/media"
 )
 
 //go:embed templates/*.html
@@ -52,6 +53,8 @@ type Options struct {
 	Posts   content.Store
 	Clock   blog.Clock // optional, the system clock by default
 	Log     *slog.Logger
+	// Media is the media library; optional, its pages need it.
+	Media *media.Service
 }
 
 // Admin holds the admin's handlers.
@@ -61,6 +64,7 @@ type Admin struct {
 	settings SettingsReader
 	content  *content.Service
 	posts    content.Store
+	media    *media.Service
 	clock    blog.Clock
 	log      *slog.Logger
 	pages    map[string]*template.Template
@@ -79,7 +83,7 @@ func New(o Options) (*Admin, error) {
 	if o.Clock == nil {
 		o.Clock = blog.SystemClock{}
 	}
-	a := &Admin{auth: o.Auth, store: o.Auth.Store(), settings: o.Settings, content: o.Content, posts: o.Posts,
+	a := &Admin{auth: o.Auth, store: o.Auth.Store(), settings: o.Settings, content: o.Content, posts: o.Posts, media: o.Media,
 		clock: o.Clock, log: o.Log, pages: map[string]*template.Template{}}
 	var err error
 	if a.assets, err = loadAssets(); err != nil {
@@ -90,6 +94,7 @@ func New(o Options) (*Admin, error) {
 		"date":  func(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04 UTC") },
 		"can":   func(u *blog.User, p string) bool { return u != nil && auth.Can(u.Role, auth.Permission(p)) },
 		"roles": auth.Roles,
+		"size":  media.SizeText,
 		// dataURL and otpauth let the two-factor page's QR code (a PNG
 		// data: URL) and authenticator link through html/template's URL
 		// filter, which would blank them; only those exact forms pass.
@@ -258,6 +263,9 @@ var notices = map[string]string{
 	"session":    "That session has ended.",
 	"totp-off":   "Two-factor authentication is off.",
 	"role":       "The role is changed.",
+	"uploaded":   "The file is uploaded.",
+	"exists":     "That file was in the library already (the same bytes are stored once).",
+	"deleted":    "The file is deleted.",
 }
 
 func notice(r *http.Request) string { return notices[r.URL.Query().Get("done")] }

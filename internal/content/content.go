@@ -24,6 +24,7 @@ type Store interface {
 	PublishDue(ctx context.Context, now time.Time) ([]*blog.Post, error)
 	NextDue(ctx context.Context) (time.Time, bool, error)
 	blog.Editorial
+	blog.MediaStore
 }
 
 // Service writes content.
@@ -148,9 +149,9 @@ func (s *Service) prepare(ctx context.Context, p *blog.Post) error {
 		}
 	}
 	p.Tags = tags
-	r, err := s.md.Render(p.Body, p.Format, p.Excerpt)
+	r, err := s.render(ctx, p)
 	if err != nil {
-		return blog.Wrap(blog.EINVALID, err, "body: could not be rendered")
+		return err
 	}
 	p.Rendered = r
 	return nil
@@ -231,7 +232,7 @@ func (s *Service) RerenderStale(ctx context.Context) (int, error) {
 			return done, err
 		}
 		for _, p := range posts {
-			r, err := s.md.Render(p.Body, p.Format, p.Excerpt)
+			r, err := s.render(ctx, p)
 			if err != nil {
 				return done, blog.Wrap(blog.EINTERNAL, err, "rendering %q again", p.Title)
 			}
@@ -241,4 +242,52 @@ func (s *Service) RerenderStale(ctx context.Context) (int, error) {
 			done++
 		}
 	}
+}
+
+// render renders p's body with the media library's files it refers to at
+// hand, so that their images get srcset, width and height.
+func (s *Service) render(ctx context.Context, p *blog.Post) (blog.Rendered, error) {
+	found, err := s.store.MediaImages(ctx, blog.MediaRefs(p.Body))
+	if err != nil {
+		return blog.Rendered{}, err
+	}
+	r, err := s.md.RenderWith(p.Body, p.Format, p.Excerpt, func(hash string) (blog.Image, bool) {
+		img, ok := found[hash]
+		return img, ok
+	})
+	if err != nil {
+		return r, blog.Wrap(blog.EINVALID, err, "body: could not be rendered")
+	}
+	return r, nil
+}
+
+// MediaChanged renders again the posts and pages of uses, which show a
+// media file that was just added or deleted (their images gain or lose
+// srcset, width and height; a deleted featured image is gone), and tells
+// the cache.
+func (s *Service) MediaChanged(ctx context.Context, uses []blog.MediaUse) error {
+	var keys []string
+	seen := map[string]bool{}
+	for _, u := range uses {
+		if seen[u.Post.ID] {
+			continue
+		}
+		seen[u.Post.ID] = true
+		p, err := s.store.PostByID(ctx, u.Post.ID)
+		if err != nil {
+			return err
+		}
+		r, err := s.render(ctx, p)
+		if err != nil {
+			return err
+		}
+		if err := s.store.SaveRendered(ctx, p.ID, r); err != nil {
+			return err
+		}
+		keys = append(keys, blog.DepPost(p.ID))
+	}
+	if len(keys) > 0 {
+		s.changed(keys)
+	}
+	return nil
 }

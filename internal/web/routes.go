@@ -17,6 +17,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /assets/", s.showAsset)
 	mux.HandleFunc("GET /search", s.showSearch)
+	mux.HandleFunc("GET /media/{file}", s.showMedia)
 	mux.HandleFunc("GET /", s.showPage)
 	if a := s.admin; a != nil {
 		// The admin. Each route names the permission it needs (the table
@@ -48,6 +49,9 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle("POST /admin/users/invite", a.Gate(auth.PermUsers, a.InviteUser))
 		mux.Handle("POST /admin/users/{id}/reset-link", a.Gate(auth.PermUsers, a.MakeResetLink))
 		mux.Handle("POST /admin/users/{id}/role", a.Gate(auth.PermUsers, a.ChangeRole))
+		mux.Handle("GET /admin/media", a.Gate(auth.PermMedia, a.ListMedia))
+		mux.Handle("POST /admin/media", a.Gate(auth.PermWriteDrafts, a.UploadMedia))
+		mux.Handle("POST /admin/media/{hash}/delete", a.Gate(auth.PermMedia, a.DeleteMedia))
 	}
 	return s.observe(s.cachedFirst(s.recoverPanics(s.limitRequest(mux))))
 }

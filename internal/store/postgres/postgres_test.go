@@ -34,8 +34,8 @@ func TestOpenAppliesMigrationsOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		var n int
-		if err := s.DB().QueryRow(`SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil || n != postgres.SchemaVersion() {
-			t.Errorf("migrations recorded %d, want %d (%v)", n, postgres.SchemaVersion(), err)
+		if err := s.DB().QueryRow(`SELECT MAX(version) FROM schema_migrations`).Scan(&n); err != nil || n != postgres.SchemaVersion() {
+			t.Errorf("newest migration recorded %d, want %d (%v)", n, postgres.SchemaVersion(), err)
 		}
 		s.Close()
 	}

@@ -44,8 +44,8 @@ func TestOpenSetsUpWALAndMigrations(t *testing.T) {
 		t.Fatal(err)
 	}
 	var n int
-	if err := s.DB().QueryRow(`SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil || n != sqlite.SchemaVersion() {
-		t.Errorf("migrations recorded %d, want %d (%v)", n, sqlite.SchemaVersion(), err)
+	if err := s.DB().QueryRow(`SELECT MAX(version) FROM schema_migrations`).Scan(&n); err != nil || n != sqlite.SchemaVersion() {
+		t.Errorf("newest migration recorded %d, want %d (%v)", n, sqlite.SchemaVersion(), err)
 	}
 	s.Close()
 }
