@@ -52,6 +52,11 @@ func TestEveryPageRenders(t *testing.T) {
 		"users":          usersPage{Users: []*blog.User{u, {ID: 2, Username: "bob", DisplayName: "Bob", Role: blog.RoleAuthor}}},
 		"link":           linkPage{Kind: "invitation", For: "editor", Link: &auth.Link{URL: "https://blog.example.org/admin/invite/x", Expires: now}},
 		"message":        "Some advice.",
+		"media": mediaPage{Limit: "20 MB", Items: []mediaItem{{Media: testMedia(now), Img: testMedia(now).Image(), Thumb: "/media/0123456789abcdef0123456789abcdef-480.jpg",
+			Markdown: "![photo](/media/0123456789abcdef0123456789abcdef.jpg)",
+			Uses:     []blog.MediaUse{{Post: blog.PostRef{Title: "A post", Path: "/2026/01/a-post/"}, Status: blog.StatusPublished, Featured: true}}}}},
+		"media_delete":   deletePage{Media: testMedia(now), Img: testMedia(now).Image(), Uses: []blog.MediaUse{{Post: blog.PostRef{Title: "A draft"}, Status: blog.StatusDraft}}},
+		"media_uploaded": uploadedPage{Files: []uploaded{{Markdown: "![photo](/media/0123456789abcdef0123456789abcdef.jpg)"}}},
 	}
 	public := map[string]bool{"login": true, "login_code": true, "setup": true, "invite": true, "reset": true, "message": true}
 	for page := range a.pages {
@@ -110,4 +115,10 @@ func TestAssets(t *testing.T) {
 	if _, err := a.assets.url("nope.css"); err == nil {
 		t.Error("an unknown asset has a URL")
 	}
+}
+
+// testMedia is a media file for the page tests.
+func testMedia(now time.Time) *blog.Media {
+	return &blog.Media{Hash: "0123456789abcdef0123456789abcdef", Type: "image/jpeg", Width: 1200, Height: 800, Size: 123456,
+		OriginalName: "photo.jpg", Uploader: "ada", CreatedAt: now}
 }

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"octavo/internal/admin"
-	"octavo/internal/media"
 	"octavo/internal/blog"
+	"octavo/internal/media"
 	"octavo/internal/render"
 )
 
@@ -37,7 +37,7 @@ type Server struct {
 	idPrefix      string            // makes request ids unique across restarts
 	renders       chan struct{}     // a slot per render allowed at once
 
-	admin *admin.Admin // nil: no /admin/ routes
+	admin *admin.Admin   // nil: no /admin/ routes
 	media *media.Service // nil: no /media/ files
 
 	flight flight

@@ -61,6 +61,7 @@ func Run(t *testing.T, open Open) {
 		{"VisibleBoundary", testVisibleBoundary},
 		{"ConcurrentSaves", testConcurrentSaves},
 		{"DuplicateUser", testDuplicateUser},
+		{"MediaRecords", testMediaRecords},
 		{"Accounts", accountsSuite(open)},
 		{"Search", searchSuite(open)},
 	}
