@@ -46,6 +46,10 @@ func (l Local) path(name string) (string, bool) {
 	return filepath.Join(l.Dir, hash[:2], name), true
 }
 
+// File is the path of the file name in the folder; ok is false for a
+// name that is not a media name.
+func (l Local) File(name string) (path string, ok bool) { return l.path(name) }
+
 func notFound(name string) error {
 	return blog.Errorf(blog.ENOTFOUND, "No media file %s.", name)
 }
