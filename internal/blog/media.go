@@ -212,3 +212,6 @@ type MediaStore interface {
 	// images that were this file are cleared); ENOTFOUND when none.
 	DeleteMedia(ctx context.Context, hash string) error
 }
+
+// Sizes is the sizes attribute for the image in a post (ImageSizes).
+func (Image) Sizes() string { return ImageSizes }

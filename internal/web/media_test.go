@@ -18,6 +18,7 @@ import (
 	"net/textproto"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -410,6 +411,33 @@ func TestMediaInPosts(t *testing.T) {
 		t.Errorf("an image outside the library changed")
 	}
 
+	// A featured image: in the post's header, its OpenGraph, Twitter
+	// card and JSON-LD metadata, and its feed entries.
+	_, up2 := c.uploadJSON("cover.png", testPNG(t, 800, 400))
+	cover := up2.Files[0]
+	fp := b.save("featured", &blog.Post{Title: "With a cover", Status: blog.StatusPublished, PublishedAt: testNow.Add(-2e9),
+		Body: "Text.", Featured: &blog.Image{Hash: strings.TrimSuffix(cover.Name, ".png")}})
+	_, page = c.get(fp.Path)
+	abs := "http://example.test" + cover.URL
+	for _, want := range []string{
+		`<img class="featured u-featured" src="` + cover.URL + `" srcset="` + strings.TrimSuffix(cover.URL, ".png") + `-480.png 480w, ` + cover.URL + ` 800w" sizes="` + blog.ImageSizes + `" width="800" height="400" alt="" decoding="async">`,
+		`<meta property="og:image" content="` + abs + `">`, `<meta property="og:image:width" content="800">`, `<meta property="og:image:height" content="400">`,
+		`<meta name="twitter:card" content="summary_large_image">`, `"image":"` + abs + `"`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("featured image: no %s in\n%s", want, page)
+		}
+	}
+	for feed, want := range map[string]string{
+		"/feed.xml":  `<enclosure url="` + abs + `" length="0" type="image/png"/>`,
+		"/atom.xml":  `<link rel="enclosure" type="image/png" href="` + abs + `"/>`,
+		"/feed.json": `"image": "` + abs + `"`,
+	} {
+		if _, body := c.get(feed); !strings.Contains(body, want) {
+			t.Errorf("%s: no %s in\n%.2000s", feed, want, body)
+		}
+	}
+
 	// The library says where the file is used.
 	_, lib := c.get("/admin/media")
 	if !strings.Contains(lib, `<a href="`+p.Path+`">With a chart</a>`) || !strings.Contains(lib, "2000×1000 pixels") {
@@ -420,7 +448,8 @@ func TestMediaInPosts(t *testing.T) {
 	if res.StatusCode != http.StatusConflict || !strings.Contains(confirm, "With a chart") || !strings.Contains(confirm, `name="confirm" value="yes"`) {
 		t.Errorf("delete in use: %d\n%s", res.StatusCode, confirm)
 	}
-	if len(b.mediaFiles(t)) != 1 || len(b.mediaRows(t)) != 1 {
+	filesBefore := len(b.mediaFiles(t))
+	if len(b.mediaRows(t)) != 2 {
 		t.Fatalf("refused delete removed something")
 	}
 	// A contributor may upload but not delete.
@@ -433,7 +462,7 @@ func TestMediaInPosts(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/admin/media?done=deleted" {
 		t.Errorf("confirmed delete: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
-	if files := b.mediaFiles(t); len(files) != 0 || len(b.mediaRows(t)) != 0 {
+	if files := b.mediaFiles(t); len(files) != filesBefore-1 || len(b.mediaRows(t)) != 1 || slices.Contains(files, f.Name) {
 		t.Errorf("after delete: files %v", files)
 	}
 	// The post is rendered again: its images are plain now.
