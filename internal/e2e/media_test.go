@@ -1,0 +1,86 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"octavo/internal/testkit"
+)
+
+// TestMediaLibraryUpload is an owner uploading an image through the file
+// input of the media library page, in headless Chromium, and finding it
+// in the library with its size; axe-core and the W3C checker look at the
+// page before and after.
+func TestMediaLibraryUpload(t *testing.T) {
+	testkit.PrestartHTMLValidator()
+	base, link := startFresh(t)
+	ctx := testkit.Browser(t)
+	consoleErrors := testkit.ConsoleErrors(ctx)
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
+	defer cancel()
+	const password = "the owner's long passphrase"
+
+	img := image.NewNRGBA(image.Rect(0, 0, 1200, 800))
+	for y := 0; y < 800; y++ {
+		for x := 0; x < 1200; x++ {
+			img.Set(x, y, color.NRGBA{uint8(x / 5), uint8(y / 4), 90, 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "harbour-at-dusk.png")
+	if err := os.WriteFile(file, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(link), chromedp.WaitVisible(chromedp.ID("username")),
+		fill(map[string]string{"username": "olive", "display_name": "Olive Owner", "password": password, "confirm": password}),
+		chromedp.Click(chromedp.CSS(`form.card button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`nav a[href="/admin/media"]`)),
+		chromedp.Click(chromedp.CSS(`nav a[href="/admin/media"]`)),
+		chromedp.WaitVisible(chromedp.ID("file")),
+	); err != nil {
+		t.Fatalf("reaching the media library: %v", err)
+	}
+	checkPage(t, ctx, pageCheck{name: "empty media library", dark: true})
+
+	if err := chromedp.Do(ctx,
+		chromedp.SetUploadFiles(chromedp.ID("file"), []string{file}),
+		chromedp.Click(chromedp.CSS(`form[action="/admin/media"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`li.media-item img.thumb`)),
+	); err != nil {
+		t.Fatalf("uploading: %v", err)
+	}
+	if got := location(t, ctx, base); got != "/admin/media?done=uploaded" {
+		t.Errorf("after the upload: %s", got)
+	}
+	text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`li.media-item`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "harbour-at-dusk.png") || !strings.Contains(text, "1200×800 pixels") || !strings.Contains(text, "![harbour at dusk](/media/") {
+		t.Errorf("the library shows:\n%s", text)
+	}
+	// The thumbnail loaded (the file or, once made, its smallest copy).
+	loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('li.media-item img.thumb').naturalWidth > 0`))
+	if err != nil || !loaded {
+		t.Errorf("thumbnail not shown: %v", err)
+	}
+	checkPage(t, ctx, pageCheck{name: "media library", dark: true})
+	testkit.Screenshot(t, ctx, "admin-media-1280", 1280)
+	if errs := consoleErrors(); len(errs) > 0 {
+		t.Errorf("console errors: %v", errs)
+	}
+}
