@@ -50,6 +50,9 @@ type Service struct {
 	log       *slog.Logger
 	queue     chan string
 	pending   sync.WaitGroup
+	// decoding bounds the uploads decoded at once: each may take up to
+	// 4 bytes a pixel of memory.
+	decoding chan struct{}
 }
 
 // New returns a service. Call Run to have smaller copies made.
@@ -64,7 +67,7 @@ func New(o Options) *Service {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
 	return &Service{store: o.Store, storage: o.Storage, maxBytes: o.MaxBytes, maxPixels: o.MaxPixels,
-		clock: o.Clock, log: o.Log, queue: make(chan string, 1024)}
+		clock: o.Clock, log: o.Log, queue: make(chan string, 1024), decoding: make(chan struct{}, 2)}
 }
 
 // MaxBytes is the upload size limit.
@@ -135,7 +138,13 @@ func (s *Service) Upload(ctx context.Context, name string, r io.Reader, uploader
 	} else if !blog.IsNotFound(err) {
 		return nil, false, err
 	}
+	select {
+	case s.decoding <- struct{}{}:
+	case <-ctx.Done():
+		return nil, false, blog.Wrap(blog.EUNAVAILABLE, ctx.Err(), "%s: the upload was given up.", name)
+	}
 	p, err := process(name, b, s.maxPixels)
+	<-s.decoding
 	if err != nil {
 		return nil, false, err
 	}
@@ -259,7 +268,8 @@ func (s *Service) MakeVariants(ctx context.Context, hash string) error {
 			}
 		}
 		h := max(1, (m.Height*w+m.Width/2)/m.Width)
-		dst := image.NewNRGBA(image.Rect(0, 0, w, h))
+		// RGBA (premultiplied) is what x/image/draw has fast paths for.
+		dst := image.NewRGBA(image.Rect(0, 0, w, h))
 		draw.CatmullRom.Scale(dst, dst.Bounds(), src, src.Bounds(), draw.Src, nil)
 		typ := blog.VariantType(m.Type)
 		data, err := encode(typ, dst)

@@ -17,9 +17,9 @@ func orientation(typ string, b []byte) int {
 	case "image/jpeg":
 		tiff = jpegEXIF(b)
 	case "image/png":
-		tiff = chunk(b, 8, binary.BigEndian, 4, "eXIf")
+		tiff = chunk(b, 8, false, "eXIf")
 	case "image/webp":
-		tiff = chunk(b, 12, binary.LittleEndian, 0, "EXIF")
+		tiff = chunk(b, 12, true, "EXIF")
 		tiff = bytes.TrimPrefix(tiff, []byte("Exif\x00\x00"))
 	}
 	return tiffOrientation(tiff)
@@ -53,22 +53,30 @@ func jpegEXIF(b []byte) []byte {
 	return nil
 }
 
-// chunk finds the data of the first chunk of kind in a PNG (big-endian
-// lengths, a 4-byte CRC after the data) or RIFF file (little-endian
-// lengths, data padded to an even length), starting at offset start.
-func chunk(b []byte, start int, order binary.ByteOrder, crc int, kind string) []byte {
+// chunk finds the data of the first chunk of kind, from offset start, in
+// a PNG (big-endian length, then kind; a 4-byte CRC after the data) or a
+// RIFF file (kind, then little-endian length; data padded to an even
+// length).
+func chunk(b []byte, start int, riff bool, kind string) []byte {
 	i := start
 	for i+8 <= len(b) {
-		n := int(order.Uint32(b[i:]))
-		typ := string(b[i+4 : i+8])
-		if n < 0 || i+8+n > len(b) {
+		var n int
+		var typ string
+		if riff {
+			typ, n = string(b[i:i+4]), int(binary.LittleEndian.Uint32(b[i+4:]))
+		} else {
+			n, typ = int(binary.BigEndian.Uint32(b[i:])), string(b[i+4:i+8])
+		}
+		if n < 0 || n > len(b)-i-8 {
 			return nil
 		}
 		if typ == kind {
 			return b[i+8 : i+8+n]
 		}
-		i += 8 + n + crc
-		if crc == 0 && n%2 == 1 {
+		i += 8 + n
+		if !riff {
+			i += 4
+		} else if n%2 == 1 {
 			i++
 		}
 	}
@@ -123,14 +131,14 @@ func orient(img image.Image, o int) image.Image {
 		return img
 	}
 	b := img.Bounds()
-	src := image.NewNRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	src := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
 	draw.Draw(src, src.Bounds(), img, b.Min, draw.Src)
 	w, h := b.Dx(), b.Dy()
 	dw, dh := w, h
 	if o >= 5 {
 		dw, dh = h, w
 	}
-	dst := image.NewNRGBA(image.Rect(0, 0, dw, dh))
+	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
 			var dx, dy int

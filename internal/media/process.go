@@ -115,8 +115,8 @@ func process(name string, b []byte, maxPixels int64) (*processed, error) {
 	if err != nil {
 		return nil, blog.Wrap(blog.EINVALID, err, "%s: the %s image is damaged or uses a feature that cannot be read.", name, typeNames[typ])
 	}
-	img = orient(img, orientation(typ, b))
 	stored := storedType(typ, img)
+	img = orient(img, orientation(typ, b))
 	data, err := encode(stored, img)
 	if err != nil {
 		return nil, blog.Wrap(blog.EINTERNAL, err, "%s: writing the image failed", name)
