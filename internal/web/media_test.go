@@ -261,6 +261,14 @@ func TestMediaUploadRefusals(t *testing.T) {
 	if res.StatusCode != 415 || !strings.Contains(page, "holiday.jpg: not a JPEG, PNG, GIF or WebP image") || !strings.Contains(page, `type="file"`) {
 		t.Errorf("form upload refused: %d\n%.500s", res.StatusCode, page)
 	}
+	// A form larger than the CSRF check reads (64 MiB) is a 413 too.
+	res, page = editor.upload("huge.png", make([]byte, 64<<20), true)
+	if res.StatusCode != 413 || !strings.Contains(page, "The form is larger than 64 MB, the most a form may send, so nothing was changed.") {
+		t.Errorf("a form over 64 MiB: %d\n%.500s", res.StatusCode, page)
+	}
+	if files := b.mediaFiles(t); len(files) > 0 {
+		t.Errorf("files stored: %v", files)
+	}
 }
 
 // TestMediaEXIFStripped uploads a photo with an orientation and GPS tags:
