@@ -3,11 +3,13 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"image"
 	"image/color"
 	"image/png"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -74,12 +76,56 @@ func TestMediaLibraryUpload(t *testing.T) {
 		t.Errorf("the library shows:\n%s", text)
 	}
 	// The thumbnail loaded (the file or, once made, its smallest copy).
-	loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('li.media-item img.thumb').naturalWidth > 0`))
+	loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`new Promise(done => {
+		const img = document.querySelector('li.media-item img.thumb');
+		if (img.complete) { done(img.naturalWidth > 0); return; }
+		img.addEventListener('load', () => done(true));
+		img.addEventListener('error', () => done(false));
+	})`, chromedp.EvalAwaitPromise))
 	if err != nil || !loaded {
 		t.Errorf("thumbnail not shown: %v", err)
 	}
 	checkPage(t, ctx, pageCheck{name: "media library", dark: true})
 	testkit.Screenshot(t, ctx, "admin-media-1280", 1280)
+
+	// The editor's hook (media.js): a button with data-media-upload="body"
+	// next to a textarea id="body" uploads and inserts the Markdown at the
+	// cursor, the alt text asked for first. The editor is not there yet,
+	// so the test puts the two elements on this page.
+	sq := image.NewNRGBA(image.Rect(0, 0, 40, 30))
+	for i := range sq.Pix {
+		sq.Pix[i] = 200
+	}
+	var sqb bytes.Buffer
+	if err := png.Encode(&sqb, sq); err != nil {
+		t.Fatal(err)
+	}
+	square := sqb.Bytes()
+	hook := `(async () => {
+		const ta = document.createElement('textarea');
+		ta.id = 'body';
+		ta.value = 'Before.\n\nAfter.';
+		const button = document.createElement('button');
+		button.type = 'button';
+		button.hidden = true;
+		button.setAttribute('data-media-upload', 'body');
+		button.textContent = 'Add an image';
+		document.querySelector('main').append(ta, button);
+		OctavoMedia.attach(document);
+		if (button.hidden) { return 'the button stayed hidden'; }
+		ta.setSelectionRange(8, 8);
+		window.prompt = () => 'Small [red] square';
+		const bytes = Uint8Array.from(atob('` + base64.StdEncoding.EncodeToString(square) + `'), c => c.charCodeAt(0));
+		await OctavoMedia.upload(new File([bytes], 'square.png', {type: 'image/png'}), ta);
+		return ta.value;
+	})()`
+	value, err := chromedp.Run(ctx, chromedp.Evaluate[string](hook, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := regexp.MatchString(`^Before\.\n\n!\[Small red square\]\(/media/[0-9a-f]{32}\.png\)\n\nAfter\.$`, value); !ok {
+		t.Errorf("the textarea after the upload:\n%q", value)
+	}
 	if errs := consoleErrors(); len(errs) > 0 {
 		t.Errorf("console errors: %v", errs)
 	}

@@ -7,7 +7,8 @@
 // "![alt](/media/…)" is inserted at the textarea's cursor for each. The
 // alt text is asked for first (a prompt prefilled from the file name).
 // window.OctavoMedia.upload(file, textarea) does the same for a File, for
-// drag-and-drop and paste handlers. Errors are shown in the element with
+// drag-and-drop and paste handlers; window.OctavoMedia.attach(root) wires
+// elements added to the page later. Errors are shown in the element with
 // id "media-status" when there is one (role="status"), else alerted.
 (function () {
   'use strict';
@@ -15,11 +16,13 @@
     var field = document.querySelector('input[name="csrf"]');
     return field ? field.value : '';
   }
-  function say(text) {
+  // say shows progress in #media-status when the page has one; an error
+  // is alerted when it has none.
+  function say(text, isError) {
     var status = document.getElementById('media-status');
     if (status) {
       status.textContent = text;
-    } else if (text) {
+    } else if (text && isError) {
       window.alert(text);
     }
   }
@@ -29,8 +32,9 @@
     if (before && !/\n\n$/.test(before)) {
       text = (/\n$/.test(before) ? '\n' : '\n\n') + text;
     }
-    if (!/^\n/.test(after)) {
-      text += '\n';
+    // An image is a paragraph of its own: a blank line after it too.
+    if (after && !/^\n\n/.test(after)) {
+      text += /^\n/.test(after) ? '\n' : '\n\n';
     }
     textarea.value = before + text + after;
     textarea.selectionStart = textarea.selectionEnd = before.length + text.length;
@@ -62,16 +66,20 @@
       say('');
       return files;
     }).catch(function (err) {
-      say(err.message);
+      say(err.message, true);
       throw err;
     });
   }
-  window.OctavoMedia = { upload: upload, insertAtCursor: insertAtCursor };
-  document.querySelectorAll('[data-media-upload]').forEach(function (button) {
+  // attach wires the [data-media-upload] elements under root (once each).
+  function attach(root) {
+    (root || document).querySelectorAll('[data-media-upload]').forEach(wire);
+  }
+  function wire(button) {
     var textarea = document.getElementById(button.getAttribute('data-media-upload'));
-    if (!textarea || !window.fetch) {
+    if (!textarea || !window.fetch || button.hasAttribute('data-media-ready')) {
       return;
     }
+    button.setAttribute('data-media-ready', '');
     var input = document.createElement('input');
     input.type = 'file';
     input.accept = 'image/jpeg,image/png,image/gif,image/webp';
@@ -88,5 +96,7 @@
         return chain.then(function () { return upload(file, textarea); });
       }, Promise.resolve()).catch(function () {}).then(function () { input.value = ''; });
     });
-  });
+  }
+  window.OctavoMedia = { upload: upload, insertAtCursor: insertAtCursor, attach: attach };
+  attach(document);
 })();
