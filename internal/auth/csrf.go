@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"mime"
-	"mime/multipart"
 	"net/http"
 )
 
@@ -87,7 +86,7 @@ func checkCSRF(w http.ResponseWriter, r *http.Request, secrets ...string) (bool,
 // tooLarge is errFormTooLarge when err says the body was over its bound.
 func tooLarge(err error) error {
 	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) || errors.Is(err, multipart.ErrMessageTooLarge) {
+	if errors.As(err, &mbe) {
 		return errFormTooLarge
 	}
 	return nil

@@ -9,10 +9,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"image"
 	"io"
 	"log/slog"
+	"net/http"
 	"strings"
 	"sync"
 	"unicode"
@@ -120,7 +122,8 @@ func (s *Service) Upload(ctx context.Context, name string, r io.Reader, uploader
 	}
 	b, err := io.ReadAll(io.LimitReader(r, s.maxBytes+1))
 	if err != nil {
-		if strings.Contains(err.Error(), "request body too large") {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
 			return nil, false, s.tooLarge(name)
 		}
 		return nil, false, blog.Wrap(blog.EINVALID, err, "%s: the upload was cut short.", name)
