@@ -42,12 +42,18 @@ var setupLinkRE = regexp.MustCompile(`http://127\.0\.0\.1:\d+/admin/setup/[A-Za-
 // base URL and the setup link it printed.
 func startFresh(t *testing.T) (base, setupLink string) {
 	t.Helper()
+	return startFreshIn(t, t.TempDir())
+}
+
+// startFreshIn is startFresh on the data folder dir.
+func startFreshIn(t *testing.T, dir string) (base, setupLink string) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &lockedBuffer{}
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- cli.Run(ctx, []string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0"}, cli.Env{
+		done <- cli.Run(ctx, []string{"serve", "--data", dir, "--addr", "127.0.0.1:0"}, cli.Env{
 			Getenv: func(string) string { return "" }, Stdout: out, Stderr: &lockedBuffer{},
 			Ready: func(addr string) { ready <- addr },
 		})

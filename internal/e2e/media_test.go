@@ -16,6 +16,10 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"octavo/internal/blog"
+	"octavo/internal/content"
+	"octavo/internal/markdown"
+	"octavo/internal/store/sqlite"
 	"octavo/internal/testkit"
 )
 
@@ -25,7 +29,8 @@ import (
 // page before and after.
 func TestMediaLibraryUpload(t *testing.T) {
 	testkit.PrestartHTMLValidator()
-	base, link := startFresh(t)
+	data := t.TempDir()
+	base, link := startFreshIn(t, data)
 	ctx := testkit.Browser(t)
 	consoleErrors := testkit.ConsoleErrors(ctx)
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
@@ -125,6 +130,41 @@ func TestMediaLibraryUpload(t *testing.T) {
 	}
 	if ok, _ := regexp.MatchString(`^Before\.\n\n!\[Small red square\]\(/media/[0-9a-f]{32}\.png\)\n\nAfter\.$`, value); !ok {
 		t.Errorf("the textarea after the upload:\n%q", value)
+	}
+	// A post that shows the uploaded image, published (written straight
+	// into the database: the editor is not there yet): the browser picks
+	// a copy from its srcset and shows it at its intrinsic aspect ratio.
+	md := regexp.MustCompile(`!\[harbour at dusk\]\((/media/[0-9a-f]{32}\.png)\)`).FindStringSubmatch(text)
+	if md == nil {
+		t.Fatalf("no Markdown in the library: %s", text)
+	}
+	st, err := sqlite.Open(ctx, filepath.Join(data, "octavo.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := &blog.Post{Title: "The harbour", Status: blog.StatusPublished, Body: "At dusk:\n\n![The harbour at dusk](" + md[1] + ")"}
+	err = content.New(st, markdown.New(), blog.SystemClock{}, nil).Save(ctx, post)
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+post.Path), chromedp.WaitVisible(chromedp.CSS(`.e-content img`))); err != nil {
+		t.Fatal(err)
+	}
+	shown, err := chromedp.Run(ctx, chromedp.Evaluate[string](`new Promise(done => {
+		const img = document.querySelector('.e-content img');
+		const report = () => done([img.naturalWidth > 0, img.width + 'x' + img.height, img.getAttribute('srcset')].join(' '));
+		if (img.complete) { report(); } else { img.addEventListener('load', report); img.addEventListener('error', report); }
+	})`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Shown in the 42rem (672 px) text column at 3:2, whichever candidate
+	// the browser took (Chrome prefers one it has in its cache).
+	h := strings.TrimSuffix(md[1], ".png")
+	want := "true 672x448 " + h + "-480.png 480w, " + h + "-960.png 960w, " + md[1] + " 1200w"
+	if shown != want {
+		t.Errorf("the post's image: %q, want %q", shown, want)
 	}
 	if errs := consoleErrors(); len(errs) > 0 {
 		t.Errorf("console errors: %v", errs)
