@@ -15,7 +15,8 @@ type deletePage struct {
 
 // DeleteMedia deletes a file of the library. A file that posts or pages
 // show is not deleted unless the form says confirm=yes: without it, the
-// answer (409) is a page that lists those posts and asks again. Their
+// answer is a page that lists those posts and asks again (200: a question,
+// not an error). Their
 // images then break, and a featured image is removed from its post.
 func (a *Admin) DeleteMedia(w http.ResponseWriter, r *http.Request) {
 	if a.media == nil || a.posts == nil {
@@ -34,7 +35,7 @@ func (a *Admin) DeleteMedia(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(uses) > 0 && r.PostFormValue("confirm") != "yes" {
-		a.render(w, r, http.StatusConflict, "media_delete", view{Title: "Delete a file in use", Nav: "media",
+		a.render(w, r, http.StatusOK, "media_delete", view{Title: "Delete a file in use", Nav: "media",
 			Error: "This file is shown by the posts below: deleting it breaks their images.",
 			Data:  deletePage{Media: m, Img: m.Image(), Uses: uses}})
 		return

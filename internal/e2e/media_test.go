@@ -166,6 +166,29 @@ func TestMediaLibraryUpload(t *testing.T) {
 	if shown != want {
 		t.Errorf("the post's image: %q, want %q", shown, want)
 	}
+	// Deleting the file the post shows: a page lists the post and asks
+	// again; confirmed, the file is gone.
+	hash := strings.TrimSuffix(strings.TrimPrefix(md[1], "/media/"), ".png")
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/admin/media"),
+		chromedp.Click(chromedp.CSS(`form[action="/admin/media/`+hash+`/delete"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`input[name="confirm"][value="yes"] ~ p button`)),
+	); err != nil {
+		t.Fatalf("deleting a file in use: %v", err)
+	}
+	if txt, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`main`))); !strings.Contains(txt, "The harbour") || !strings.Contains(txt, "deleting it breaks their images") {
+		t.Errorf("the confirmation page says:\n%s", txt)
+	}
+	checkPage(t, ctx, pageCheck{name: "media delete confirmation", fromPost: true})
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`input[name="confirm"][value="yes"] ~ p button`)),
+		chromedp.WaitVisible(chromedp.CSS(`p.notice`))); err != nil {
+		t.Fatal(err)
+	}
+	if got := location(t, ctx, base); got != "/admin/media?done=deleted" {
+		t.Errorf("after deleting: %s", got)
+	}
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('li.media-item').length`)); n != 1 {
+		t.Errorf("%d files left, want 1 (the square)", n)
+	}
 	if errs := consoleErrors(); len(errs) > 0 {
 		t.Errorf("console errors: %v", errs)
 	}
