@@ -90,6 +90,11 @@ func (s *Service) Protect(perm Permission, denied Denied) func(http.Handler) htt
 					secrets = append(secrets, st.preSecret)
 				}
 				ok, err := checkCSRF(w, r, secrets...)
+				if r.MultipartForm != nil {
+					// Parsed on this copy of the request, which the server
+					// does not see: its temporary files are removed here.
+					defer r.MultipartForm.RemoveAll()
+				}
 				if errors.Is(err, errFormTooLarge) {
 					denied(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("The form is larger than %d MB, the most a form may send, so nothing was changed.", maxMultipartBytes>>20))
 					return

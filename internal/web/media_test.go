@@ -506,3 +506,31 @@ func TestMediaUploadForm(t *testing.T) {
 		t.Errorf("contributor form upload: %d\n%s", res.StatusCode, page)
 	}
 }
+
+// TestMediaUploadTempFiles checks that a form upload leaves no temporary
+// file behind, accepted or not: the part of a form over 8 MiB is spooled
+// to disk by the CSRF check, which parses the form.
+func TestMediaUploadTempFiles(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	b := newAdminBlog(t)
+	c := b.client(t)
+	c.login("editor-user", adminPassword)
+	c.get("/admin/media")
+	res, _ := c.upload("large.png", append(testPNG(t, 4, 4), make([]byte, 9<<20)...), true)
+	if res.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("upload: %d", res.StatusCode)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+	// Nor does a form the CSRF check refuses after reading it.
+	c.csrf = "not-the-token"
+	res, _ = c.upload("large.png", make([]byte, 9<<20), true)
+	if res.StatusCode != http.StatusForbidden {
+		t.Errorf("upload with a wrong token: %d", res.StatusCode)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) > 0 {
+		t.Errorf("temporary files left after a refused form: %v", left)
+	}
+}
