@@ -27,6 +27,7 @@ import (
 	"octavo/internal/blog"
 	"octavo/internal/content"
 	"octavo/internal/httpstatus"
+	"octavo/internal/media"
 	"octavo/internal/render"
 )
 
@@ -54,8 +55,10 @@ type Options struct {
 	// PagePreview renders a post's public page whatever its status (the
 	// author's preview); optional.
 	PagePreview func(ctx context.Context, p *blog.Post) (*render.Page, error)
-	Clock       blog.Clock // optional, the system clock by default
-	Log         *slog.Logger
+	// Media is the media library; optional, its pages need it.
+	Media *media.Service
+	Clock blog.Clock // optional, the system clock by default
+	Log   *slog.Logger
 }
 
 // Admin holds the admin's handlers.
@@ -65,6 +68,7 @@ type Admin struct {
 	settings SettingsReader
 	content  *content.Service
 	posts    content.Store
+	media    *media.Service
 	clock    blog.Clock
 	// pagePreview renders a post's public page (render.Renderer.Preview).
 	pagePreview func(ctx context.Context, p *blog.Post) (*render.Page, error)
@@ -85,7 +89,7 @@ func New(o Options) (*Admin, error) {
 	if o.Clock == nil {
 		o.Clock = blog.SystemClock{}
 	}
-	a := &Admin{auth: o.Auth, store: o.Auth.Store(), settings: o.Settings, content: o.Content, posts: o.Posts,
+	a := &Admin{auth: o.Auth, store: o.Auth.Store(), settings: o.Settings, content: o.Content, posts: o.Posts, media: o.Media,
 		clock: o.Clock, pagePreview: o.PagePreview, log: o.Log, pages: map[string]*template.Template{}}
 	var err error
 	if a.assets, err = loadAssets(); err != nil {
@@ -108,6 +112,7 @@ func New(o Options) (*Admin, error) {
 		},
 		"canEdit": func(u *blog.User, p *blog.Post) bool { return u != nil && auth.CanEditPost(u, p) },
 		"status":  func(s blog.Status) string { return statusLabels[s] },
+		"size":    media.SizeText,
 		// dataURL and otpauth let the two-factor page's QR code (a PNG
 		// data: URL) and authenticator link through html/template's URL
 		// filter, which would blank them; only those exact forms pass.
@@ -278,27 +283,30 @@ func identity(r *http.Request) *auth.Identity { return auth.FromContext(r.Contex
 // notices are the messages a redirect can ask a page to show (?done=…):
 // fixed texts, so a link cannot make the admin say anything else.
 var notices = map[string]string{
-	"out":        "You are logged out.",
-	"everywhere": "You are logged out everywhere: every session of your account has ended.",
-	"reset":      "Your new password is set, and every session of your account has ended. Log in with it.",
-	"welcome":    "Welcome! Your account is ready.",
-	"password":   "Your password is changed. Your other sessions have ended.",
-	"session":    "That session has ended.",
-	"totp-off":   "Two-factor authentication is off.",
-	"role":       "The role is changed.",
-	"settings":   "The settings are saved.",
-	"tag":        "The tag is renamed; its old address redirects to the new one.",
-	"merged":     "The tags are merged; the old tag's address redirects to the other's.",
-	"redirect":   "The redirect is added.",
-	"removed":    "The redirect is removed; its old address answers 404 again.",
-	"saved":      "Saved.",
-	"submitted":  "Submitted for review: an editor will publish it.",
-	"scheduled":  "Scheduled: it will be published at its time.",
-	"published":  "Published.",
-	"trashed":    "Moved to the trash.",
-	"untrashed":  "Restored from the trash, as a draft.",
-	"deleted":    "Deleted for good.",
-	"restored":   "The revision is restored, as a new save.",
+	"out":           "You are logged out.",
+	"everywhere":    "You are logged out everywhere: every session of your account has ended.",
+	"reset":         "Your new password is set, and every session of your account has ended. Log in with it.",
+	"welcome":       "Welcome! Your account is ready.",
+	"password":      "Your password is changed. Your other sessions have ended.",
+	"session":       "That session has ended.",
+	"totp-off":      "Two-factor authentication is off.",
+	"role":          "The role is changed.",
+	"settings":      "The settings are saved.",
+	"tag":           "The tag is renamed; its old address redirects to the new one.",
+	"merged":        "The tags are merged; the old tag's address redirects to the other's.",
+	"redirect":      "The redirect is added.",
+	"removed":       "The redirect is removed; its old address answers 404 again.",
+	"saved":         "Saved.",
+	"submitted":     "Submitted for review: an editor will publish it.",
+	"scheduled":     "Scheduled: it will be published at its time.",
+	"published":     "Published.",
+	"trashed":       "Moved to the trash.",
+	"untrashed":     "Restored from the trash, as a draft.",
+	"deleted":       "Deleted for good.",
+	"restored":      "The revision is restored, as a new save.",
+	"uploaded":      "The file is uploaded.",
+	"exists":        "That file was in the library already (the same bytes are stored once).",
+	"media-deleted": "The file is deleted.",
 }
 
 func notice(r *http.Request) string { return notices[r.URL.Query().Get("done")] }

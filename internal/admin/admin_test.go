@@ -72,6 +72,11 @@ func TestEveryPageRenders(t *testing.T) {
 		"tag_merge":       mergePage{From: blog.Tag{Slug: "golang", Name: "golang", Count: 1}, Into: blog.Tag{Slug: "go", Name: "Go", Count: 2}, Name: "Go"},
 		"redirects":       redirectsPage{Rules: []blog.RedirectRule{{From: "/old/", To: "/new/", CreatedAt: now, Manual: true}, {From: "/tag/golang/", To: "/tag/go/", CreatedAt: now}}, Total: 402, Hand: 1, Auto: 401, Page: 2, Pages: 3, From: "/x/", To: "/y/"},
 		"redirect_delete": blog.RedirectRule{From: "/tag/golang/", To: "/tag/go/", CreatedAt: now},
+		"media": mediaPage{Limit: "20 MB", Items: []mediaItem{{Media: testMedia(now), Img: testMedia(now).Image(), Thumb: "/media/0123456789abcdef0123456789abcdef-480.jpg",
+			Markdown: "![photo](/media/0123456789abcdef0123456789abcdef.jpg)",
+			Uses:     []blog.MediaUse{{Post: blog.PostRef{Title: "A post", Path: "/2026/01/a-post/"}, Status: blog.StatusPublished, Featured: true}}}}},
+		"media_delete":   deletePage{Media: testMedia(now), Img: testMedia(now).Image(), Uses: []blog.MediaUse{{Post: blog.PostRef{Title: "A draft"}, Status: blog.StatusDraft}}},
+		"media_uploaded": uploadedPage{Files: []uploaded{{Markdown: "![photo](/media/0123456789abcdef0123456789abcdef.jpg)"}}},
 	}
 	public := map[string]bool{"login": true, "login_code": true, "setup": true, "invite": true, "reset": true, "message": true}
 	for page := range a.pages {
@@ -130,4 +135,10 @@ func TestAssets(t *testing.T) {
 	if _, err := a.assets.url("nope.css"); err == nil {
 		t.Error("an unknown asset has a URL")
 	}
+}
+
+// testMedia is a media file for the page tests.
+func testMedia(now time.Time) *blog.Media {
+	return &blog.Media{Hash: "0123456789abcdef0123456789abcdef", Type: "image/jpeg", Width: 1200, Height: 800, Size: 123456,
+		OriginalName: "photo.jpg", Uploader: "ada", CreatedAt: now}
 }

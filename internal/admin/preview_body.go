@@ -20,7 +20,7 @@ func (a *Admin) PreviewBody(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "The text is too long to preview (at most 4 MB).", http.StatusRequestEntityTooLarge)
 		return
 	}
-	rendered, err := a.content.Preview(r.PostFormValue("body"), blog.Format(r.PostFormValue("format")), r.PostFormValue("excerpt"), identity(r).User.Role.TrustedHTML())
+	rendered, err := a.content.Preview(r.Context(), r.PostFormValue("body"), blog.Format(r.PostFormValue("format")), r.PostFormValue("excerpt"), identity(r).User.Role.TrustedHTML())
 	if err != nil {
 		http.Error(w, a.message(r, err), StatusOf(err))
 		return

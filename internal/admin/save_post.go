@@ -28,7 +28,7 @@ func (a *Admin) SavePost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.PostFormValue("op") == "preview" {
-		rendered, err := a.content.Preview(f.Body, p.Format, f.Excerpt, u.Role.TrustedHTML())
+		rendered, err := a.content.Preview(r.Context(), f.Body, p.Format, f.Excerpt, u.Role.TrustedHTML())
 		if err != nil {
 			a.showEditor(w, r, StatusOf(err), &stored, f, "", a.message(r, err))
 			return

@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"mime"
 	"net/http"
 )
@@ -43,13 +44,17 @@ func safeMethod(m string) bool {
 	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
 }
 
+// errFormTooLarge is why checkCSRF refused a form larger than it reads.
+var errFormTooLarge = errors.New("form too large")
+
 // checkCSRF reports whether an unsafe request carries a token made from
 // one of the secrets (the session's; on public pages also the
 // pre-session cookie's). It reads the form (bounded: maxFormBytes, or
-// maxMultipartBytes for uploads) unless the token came in the header.
-func checkCSRF(w http.ResponseWriter, r *http.Request, secrets ...string) bool {
+// maxMultipartBytes for uploads) unless the token came in the header;
+// a form over that bound is refused with errFormTooLarge.
+func checkCSRF(w http.ResponseWriter, r *http.Request, secrets ...string) (bool, error) {
 	if r.Header.Get("Sec-Fetch-Site") == "cross-site" {
-		return false
+		return false, nil
 	}
 	got := r.Header.Get(CSRFHeader)
 	if got == "" {
@@ -57,23 +62,32 @@ func checkCSRF(w http.ResponseWriter, r *http.Request, secrets ...string) bool {
 		if ct == "multipart/form-data" {
 			r.Body = http.MaxBytesReader(w, r.Body, maxMultipartBytes)
 			if err := r.ParseMultipartForm(maxMultipartMemory); err != nil {
-				return false
+				return false, tooLarge(err)
 			}
 		} else {
 			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 			if err := r.ParseForm(); err != nil {
-				return false
+				return false, tooLarge(err)
 			}
 		}
 		got = r.PostFormValue(CSRFField)
 	}
 	if got == "" {
-		return false
+		return false, nil
 	}
 	for _, s := range secrets {
 		if want := csrfToken(s); want != "" && hmac.Equal([]byte(got), []byte(want)) {
-			return true
+			return true, nil
 		}
 	}
-	return false
+	return false, nil
+}
+
+// tooLarge is errFormTooLarge when err says the body was over its bound.
+func tooLarge(err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return errFormTooLarge
+	}
+	return nil
 }

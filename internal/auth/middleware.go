@@ -2,6 +2,8 @@ package auth
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -87,7 +89,17 @@ func (s *Service) Protect(perm Permission, denied Denied) func(http.Handler) htt
 				if id == nil || perm == Public {
 					secrets = append(secrets, st.preSecret)
 				}
-				if !checkCSRF(w, r, secrets...) {
+				ok, err := checkCSRF(w, r, secrets...)
+				if r.MultipartForm != nil {
+					// Parsed on this copy of the request, which the server
+					// does not see: its temporary files are removed here.
+					defer r.MultipartForm.RemoveAll()
+				}
+				if errors.Is(err, errFormTooLarge) {
+					denied(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("The form is larger than %d MB, the most a form may send, so nothing was changed.", maxMultipartBytes>>20))
+					return
+				}
+				if !ok {
 					denied(w, r, http.StatusForbidden, "This form has expired or did not come from this site, so nothing was changed. Go back, reload the page and try again.")
 					return
 				}

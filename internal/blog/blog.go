@@ -70,6 +70,10 @@ type Post struct {
 	// with ECONFLICT instead of overwriting their text. Zero skips the
 	// check (imports, the CLI, the seeder).
 	Version int
+	// Featured is the post's featured image (a file of the media
+	// library), nil when none: shown in the post's header, its OpenGraph
+	// and JSON-LD metadata and its feed entries. Saving uses its Hash.
+	Featured *Image
 
 	// Rendered is the HTML made from Body by the Markdown pipeline, kept
 	// with the post so that reading never renders Markdown again.

@@ -18,6 +18,10 @@ const (
 	EFORBIDDEN    Code = "forbidden"
 	EUNAVAILABLE  Code = "unavailable"
 	EINTERNAL     Code = "internal"
+	// ETOOLARGE refuses what is over a size limit (an upload); EUNSUPPORTED
+	// a kind of file that is not accepted.
+	ETOOLARGE    Code = "too_large"
+	EUNSUPPORTED Code = "unsupported"
 )
 
 // Error is a domain error: a code, a message safe to show the user, and

@@ -18,6 +18,7 @@ import (
 	"octavo/internal/blog"
 	"octavo/internal/config"
 	"octavo/internal/contentdir"
+	"octavo/internal/media"
 	"octavo/internal/render"
 	"octavo/internal/static"
 	"octavo/internal/store"
@@ -151,6 +152,9 @@ func build(ctx context.Context, args []string, env Env) (err error) {
 		defer db.Close()
 		src, themeDir = db, filepath.Join(cfg.DataDir, "theme")
 		protect = []string{cfg.DataDir}
+		if files, err = mediaFiles(ctx, db, cfg.DataDir, log); err != nil {
+			return err
+		}
 		if base == "" {
 			base = cfg.BaseURL
 		}
@@ -439,4 +443,39 @@ func (p *barProgress) Done() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	fmt.Fprint(p.w, "\r\033[K")
+}
+
+// mediaFiles lists the media library's files and their smaller copies for
+// the build to publish under /media/, making the copies that serve has not
+// made yet (a blog built without ever being served, or stopped early).
+func mediaFiles(ctx context.Context, db store.Store, dataDir string, log *slog.Logger) ([]static.File, error) {
+	local := media.Local{Dir: filepath.Join(dataDir, "media")}
+	lib := media.New(media.Options{Store: db, Storage: local, Log: log})
+	all, err := db.ListMedia(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var files []static.File
+	add := func(name string) {
+		if p, ok := local.File(name); ok {
+			if _, err := os.Stat(p); err == nil {
+				files = append(files, static.File{Path: "/media/" + name, Src: p})
+				return
+			}
+		}
+		log.Warn("media file missing from the data folder: not published", "file", name)
+	}
+	for _, m := range all {
+		img := m.Image()
+		if len(m.Variants) < len(img.Widths()) {
+			if err := lib.MakeVariants(ctx, m.Hash); err != nil {
+				return nil, fmt.Errorf("making the smaller copies of %s: %w", img.Name(), err)
+			}
+		}
+		add(img.Name())
+		for _, w := range img.Widths() {
+			add(blog.VariantName(m.Hash, m.Type, w))
+		}
+	}
+	return files, nil
 }

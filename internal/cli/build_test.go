@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"image"
+	"image/png"
 	"io"
 	"io/fs"
 	"net/http"
@@ -20,6 +22,7 @@ import (
 	"octavo/internal/cli"
 	"octavo/internal/content"
 	"octavo/internal/markdown"
+	"octavo/internal/media"
 	"octavo/internal/seed"
 	"octavo/internal/store/sqlite"
 )
@@ -222,6 +225,24 @@ func TestBuildMatchesServe(t *testing.T) {
 	if err := store.AddRedirect(ctx, "/an/old/address/", posts[0].Path); err != nil {
 		t.Fatal(err)
 	}
+	// A media file shown by a post (its smaller copies are made by the
+	// build): the files are published and served with the same bytes.
+	lib := media.New(media.Options{Store: store, Storage: media.Local{Dir: filepath.Join(data, "media")}, MaxBytes: 1 << 20})
+	img := image.NewNRGBA(image.Rect(0, 0, 1000, 500))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(i)
+	}
+	var pngBytes bytes.Buffer
+	png.Encode(&pngBytes, img)
+	m, _, err := lib.Upload(ctx, "diagram.png", &pngBytes, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withImage := &blog.Post{Title: "With a diagram", Status: blog.StatusPublished, Featured: &blog.Image{Hash: m.Hash},
+		Body: "![A diagram](/media/" + m.Name() + ")"}
+	if err := content.New(store, markdown.New(), blog.SystemClock{}, nil).Save(ctx, withImage); err != nil {
+		t.Fatal(err)
+	}
 	store.Close()
 
 	const base = "https://blog.example.org"
@@ -232,6 +253,11 @@ func TestBuildMatchesServe(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, "an", "old", "address", "index.html")); err != nil {
 		t.Errorf("the database's redirect is not built: %v", err)
+	}
+	for _, f := range []string{m.Name(), m.Hash + "-480.png", m.Hash + "-960.png"} {
+		if _, err := os.Stat(filepath.Join(out, "media", f)); err != nil {
+			t.Errorf("media file not built: %v", err)
+		}
 	}
 	url := serveProcess(t, bin, "--data", data, "--base-url", base, "--no-seed")
 	compareWithServer(t, out, url)

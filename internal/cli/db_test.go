@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"octavo/internal/blog"
 	"octavo/internal/cli"
@@ -63,7 +64,16 @@ func seededSQLite(t *testing.T, path string) {
 	if err := s.AddRedirect(ctx, "/old/café/", "/about/"); err != nil {
 		t.Fatal(err)
 	}
-	draft := &blog.Post{Title: "A draft, unpublished", Body: "Not yet.", Tags: []blog.Tag{{Name: "Ünïcode"}}}
+	img := &blog.Media{Hash: "0123456789abcdef0123456789abcdef", Type: "image/png", Width: 1200, Height: 600, Size: 4321,
+		OriginalName: "Schéma.png", CreatedAt: time.Date(2026, 2, 3, 4, 5, 6, 7e6, time.UTC)}
+	if _, err := s.AddMedia(ctx, img); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddVariant(ctx, img.Hash, blog.Variant{Width: 480, Height: 240, Size: 999}); err != nil {
+		t.Fatal(err)
+	}
+	draft := &blog.Post{Title: "A draft, unpublished", Body: "Not yet: ![a diagram](/media/" + img.Hash + ".png)",
+		Tags: []blog.Tag{{Name: "Ünïcode"}}, Featured: &blog.Image{Hash: img.Hash}}
 	if err := svc.Save(ctx, draft); err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +161,7 @@ func TestDBCopyRoundTrip(t *testing.T) {
 	a, b := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
 	seededSQLite(t, a)
 	before := sqliteRowHashes(t, a)
-	for _, table := range []string{"posts", "tags", "post_tags", "users", "redirects", "settings", "notes"} {
+	for _, table := range []string{"posts", "tags", "post_tags", "users", "redirects", "settings", "notes", "media", "media_variants", "post_media"} {
 		if before[table] == "" || strings.HasPrefix(before[table], "0 rows") {
 			t.Fatalf("table %s is empty in the seeded blog: %v", table, before)
 		}

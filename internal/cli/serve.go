@@ -20,6 +20,7 @@ import (
 	"octavo/internal/auth"
 	"octavo/internal/blog"
 	"octavo/internal/config"
+	"octavo/internal/media"
 	"octavo/internal/render"
 	"octavo/internal/seed"
 	"octavo/internal/store"
@@ -127,8 +128,10 @@ func serve(ctx context.Context, args []string, env Env) (err error) {
 		return fmt.Errorf("trusted-proxies: %w", err)
 	}
 	accounts := auth.New(auth.Options{Store: st, Clock: clock, BaseURL: base, TrustedProxies: proxies, Log: log})
+	lib := media.New(media.Options{Store: st, Storage: media.Local{Dir: filepath.Join(cfg.DataDir, "media")},
+		MaxBytes: int64(cfg.MediaMaxMB) << 20, Clock: clock, Log: log})
 	adm, err := admin.New(admin.Options{Auth: accounts, Settings: st, Content: svc, Posts: st,
-		PagePreview: r.Preview, Clock: clock, Log: log})
+		PagePreview: r.Preview, Media: lib, Clock: clock, Log: log})
 	if err != nil {
 		return err
 	}
@@ -142,7 +145,7 @@ func serve(ctx context.Context, args []string, env Env) (err error) {
 		accessLog = newLogger(buf, cfg.LogFormat, cfg.LogLevel)
 	}
 	srv := web.New(web.Options{Renderer: r, Cache: cache, DB: st, Log: log, AccessLog: cfg.AccessLog,
-		AccessLogger: accessLog, Metrics: metrics, Pprof: cfg.Pprof, Clock: clock, Admin: adm})
+		AccessLogger: accessLog, Metrics: metrics, Pprof: cfg.Pprof, Clock: clock, Admin: adm, Media: lib})
 
 	errorLog := slog.NewLogLogger(log.Handler(), slog.LevelWarn)
 	servers := []*http.Server{newHTTPServer(srv.Handler(), errorLog)}
@@ -169,6 +172,7 @@ func serve(ctx context.Context, args []string, env Env) (err error) {
 	})
 	defer background.Wait()
 	startBackground(warmCtx, &background, st, cache, svc, log)
+	background.Go(func() { lib.Run(warmCtx) }) // smaller copies of uploads
 
 	fmt.Fprintf(env.Stdout, "Octavo is serving %s at %s\n", cfg.DataDir, base+"/")
 	if err := printSetupLink(ctx, accounts, env.Stdout); err != nil {

@@ -51,12 +51,18 @@ type Config struct {
 	// folder's problems in the pages.
 	Content string `toml:"content"`
 	Dev     bool   `toml:"dev"`
+	// MediaMaxMB is the largest media upload, in MiB.
+	MediaMaxMB int `toml:"media_max_mb"`
 }
+
+// MaxMediaMB bounds media-max-mb: an upload form's whole body is read
+// (and its CSRF token checked) within 64 MiB.
+const MaxMediaMB = 60
 
 // Defaults are the values used when nothing else says otherwise.
 func Defaults() Config {
 	return Config{DataDir: "octavo-data", Addr: "127.0.0.1:8080", CacheMB: 32, LogFormat: "text", LogLevel: "info",
-		ShutdownTimeout: 10 * time.Second}
+		ShutdownTimeout: 10 * time.Second, MediaMaxMB: 20}
 }
 
 // key describes one setting for flags, environment and help.
@@ -82,6 +88,7 @@ func keys(c *Config) []key {
 		{"trusted-proxies", "OCTAVO_TRUSTED_PROXIES", "reverse proxies whose X-Forwarded-For/-Proto are believed, e.g. 127.0.0.1,10.0.0.0/8 (default: none)", &c.TrustedProxies},
 		{"content", "OCTAVO_CONTENT", "serve this folder of Markdown files instead of the database (see docs/content-folder.md)", &c.Content},
 		{"dev", "OCTAVO_DEV", "with --content: live reload, drafts shown, the folder's problems on every page", &c.Dev},
+		{"media-max-mb", "OCTAVO_MEDIA_MAX_MB", "largest media upload in MiB (default 20, at most 60)", &c.MediaMaxMB},
 	}
 }
 
@@ -208,6 +215,9 @@ func (c *Config) Validate() error {
 	}
 	if c.ShutdownTimeout < 0 {
 		return fmt.Errorf("shutdown-timeout %s: must not be negative", c.ShutdownTimeout)
+	}
+	if c.MediaMaxMB < 1 || c.MediaMaxMB > MaxMediaMB {
+		return fmt.Errorf("media-max-mb %d: must be from 1 to %d", c.MediaMaxMB, MaxMediaMB)
 	}
 	if c.CacheMB < 1 {
 		return fmt.Errorf("cache-mb %d: must be at least 1", c.CacheMB)

@@ -31,7 +31,10 @@ func TestServeSettings(t *testing.T) {
 	if c.ShutdownTimeout != 250*time.Millisecond || !c.Pprof || !c.AccessLog {
 		t.Errorf("flags over environment over file: %+v", c)
 	}
-	if d := Defaults(); d.ShutdownTimeout != 10*time.Second || d.MetricsAddr != "" || d.AccessLog {
+	if c, err := Load("serve", []string{"--data", dir}, env(map[string]string{"OCTAVO_MEDIA_MAX_MB": "5"}), io.Discard); err != nil || c.MediaMaxMB != 5 {
+		t.Errorf("media-max-mb from the environment: %d %v", c.MediaMaxMB, err)
+	}
+	if d := Defaults(); d.ShutdownTimeout != 10*time.Second || d.MetricsAddr != "" || d.AccessLog || d.MediaMaxMB != 20 {
 		t.Errorf("defaults: %+v", d)
 	}
 }
@@ -46,6 +49,8 @@ func TestServeSettingsRefused(t *testing.T) {
 		{[]string{"--metrics-addr", "9090"}, nil, "metrics-addr"},
 		{nil, map[string]string{"OCTAVO_SHUTDOWN_TIMEOUT": "soon"}, "OCTAVO_SHUTDOWN_TIMEOUT"},
 		{[]string{"--shutdown-timeout", "-1s"}, nil, "must not be negative"},
+		{[]string{"--media-max-mb", "0"}, nil, "media-max-mb 0: must be from 1 to 60"},
+		{nil, map[string]string{"OCTAVO_MEDIA_MAX_MB": "61"}, "media-max-mb 61: must be from 1 to 60"},
 	} {
 		args := append([]string{"--data", t.TempDir()}, c.args...)
 		_, err := Load("serve", args, env(c.env), io.Discard)

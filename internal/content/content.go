@@ -28,6 +28,7 @@ type Store interface {
 	UserByID(ctx context.Context, id int64) (*blog.User, error)
 	blog.Editorial
 	blog.EditorialLists
+	blog.MediaStore
 }
 
 // Service writes content.
@@ -245,4 +246,65 @@ func (s *Service) RerenderStale(ctx context.Context) (int, error) {
 			done++
 		}
 	}
+}
+
+// render renders p's body as its author's trust allows (renderBody).
+func (s *Service) render(ctx context.Context, p *blog.Post) (blog.Rendered, error) {
+	trusted, err := s.trusted(ctx, p.AuthorID)
+	if err != nil {
+		return blog.Rendered{}, err
+	}
+	return s.renderBody(ctx, p.Body, p.Format, p.Excerpt, trusted)
+}
+
+// renderBody renders a body with the media library's files it refers to
+// at hand, so that their images get srcset, width and height; the HTML is
+// sanitized unless its writer is trusted.
+func (s *Service) renderBody(ctx context.Context, body string, format blog.Format, excerpt string, trusted bool) (blog.Rendered, error) {
+	found, err := s.store.MediaImages(ctx, blog.MediaRefs(body))
+	if err != nil {
+		return blog.Rendered{}, err
+	}
+	r, err := s.md.RenderWith(body, format, excerpt, func(hash string) (blog.Image, bool) {
+		img, ok := found[hash]
+		return img, ok
+	})
+	if err != nil {
+		return r, blog.Wrap(blog.EINVALID, err, "body: could not be rendered")
+	}
+	if !trusted {
+		r.HTML, r.ExcerptHTML, r.TOCHTML = Sanitize(r.HTML), Sanitize(r.ExcerptHTML), Sanitize(r.TOCHTML)
+	}
+	return r, nil
+}
+
+// MediaChanged renders again the posts and pages of uses, which show a
+// media file that was just added or deleted (their images gain or lose
+// srcset, width and height; a deleted featured image is gone), and tells
+// the cache.
+func (s *Service) MediaChanged(ctx context.Context, uses []blog.MediaUse) error {
+	var keys []string
+	seen := map[string]bool{}
+	for _, u := range uses {
+		if seen[u.Post.ID] {
+			continue
+		}
+		seen[u.Post.ID] = true
+		p, err := s.store.PostByID(ctx, u.Post.ID)
+		if err != nil {
+			return err
+		}
+		r, err := s.render(ctx, p)
+		if err != nil {
+			return err
+		}
+		if err := s.store.SaveRendered(ctx, p.ID, r); err != nil {
+			return err
+		}
+		keys = append(keys, blog.DepPost(p.ID))
+	}
+	if len(keys) > 0 {
+		s.changed(keys)
+	}
+	return nil
 }

@@ -158,19 +158,12 @@ func (s *Service) RenameTag(ctx context.Context, slug, newName string) (blog.Tag
 // Preview renders a body as a save would (the same Markdown pipeline and
 // highlighting, sanitized unless trusted), storing nothing: the editor's
 // live preview.
-func (s *Service) Preview(body string, format blog.Format, excerpt string, trusted bool) (blog.Rendered, error) {
+func (s *Service) Preview(ctx context.Context, body string, format blog.Format, excerpt string, trusted bool) (blog.Rendered, error) {
 	if format == "" {
 		format = blog.FormatMarkdown
 	}
 	if format != blog.FormatMarkdown && format != blog.FormatHTML {
 		return blog.Rendered{}, blog.Errorf(blog.EINVALID, "format: %q is neither markdown nor html", format)
 	}
-	r, err := s.md.Render(body, format, excerpt)
-	if err != nil {
-		return r, blog.Wrap(blog.EINVALID, err, "body: could not be rendered")
-	}
-	if !trusted {
-		r.HTML, r.ExcerptHTML, r.TOCHTML = Sanitize(r.HTML), Sanitize(r.ExcerptHTML), Sanitize(r.TOCHTML)
-	}
-	return r, nil
+	return s.renderBody(ctx, body, format, excerpt, trusted)
 }

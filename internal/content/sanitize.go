@@ -93,17 +93,3 @@ func (s *Service) trusted(ctx context.Context, authorID int64) (bool, error) {
 	}
 	return u.Role.TrustedHTML(), nil
 }
-
-// render renders p's body as its author's trust allows.
-func (s *Service) render(ctx context.Context, p *blog.Post) (blog.Rendered, error) {
-	r, err := s.md.Render(p.Body, p.Format, p.Excerpt)
-	if err != nil {
-		return r, blog.Wrap(blog.EINVALID, err, "body: could not be rendered")
-	}
-	ok, err := s.trusted(ctx, p.AuthorID)
-	if err != nil || ok {
-		return r, err
-	}
-	r.HTML, r.ExcerptHTML, r.TOCHTML = Sanitize(r.HTML), Sanitize(r.ExcerptHTML), Sanitize(r.TOCHTML)
-	return r, nil
-}

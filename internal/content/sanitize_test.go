@@ -100,7 +100,7 @@ func TestUntrustedHTML(t *testing.T) {
 	}
 	// The preview follows the same rule.
 	for _, trusted := range []bool{true, false} {
-		r, err := svc.Preview(body, blog.FormatMarkdown, "", trusted)
+		r, err := svc.Preview(ctx, body, blog.FormatMarkdown, "", trusted)
 		if err != nil || strings.Contains(r.HTML, "<script") != trusted {
 			t.Errorf("preview (trusted %v): %v %s", trusted, err, r.HTML)
 		}

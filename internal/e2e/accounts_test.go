@@ -42,8 +42,14 @@ var setupLinkRE = regexp.MustCompile(`http://127\.0\.0\.1:\d+/admin/setup/[A-Za-
 // base URL and the setup link it printed.
 func startFresh(t *testing.T) (base, setupLink string) {
 	t.Helper()
+	return startFreshIn(t, t.TempDir())
+}
+
+// startFreshIn is startFresh on the data folder dir.
+func startFreshIn(t *testing.T, dir string) (base, setupLink string) {
+	t.Helper()
 	out := &lockedBuffer{}
-	base = serve(t, []string{"--data", t.TempDir()}, cli.Env{Stdout: out, Stderr: &lockedBuffer{}})
+	base = serve(t, []string{"--data", dir}, cli.Env{Stdout: out, Stderr: &lockedBuffer{}})
 	link := setupLinkRE.FindString(out.String())
 	if link == "" || !strings.HasPrefix(link, base+"/") {
 		t.Fatalf("no setup link for %s in the output of a fresh server:\n%s", base, out)

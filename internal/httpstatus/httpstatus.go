@@ -24,6 +24,10 @@ func FromCode(code blog.Code) int {
 		return http.StatusForbidden
 	case blog.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
+	case blog.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
+	case blog.EUNSUPPORTED:
+		return http.StatusUnsupportedMediaType
 	default:
 		return http.StatusInternalServerError
 	}

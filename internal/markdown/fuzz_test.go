@@ -53,7 +53,7 @@ func FuzzRender(f *testing.F) {
 		if isHTML {
 			format = blog.FormatHTML
 		}
-		out, rest, err := r.render(body, format, excerpt)
+		out, rest, err := r.render(body, format, excerpt, nil)
 		if err != nil {
 			t.Fatalf("Render: %v", err)
 		}
@@ -103,7 +103,7 @@ func TestTagSoup(t *testing.T) {
 		}
 		body := b.String()
 		for _, format := range []blog.Format{blog.FormatMarkdown, blog.FormatHTML} {
-			out, rest, err := r.render(body, format, "")
+			out, rest, err := r.render(body, format, "", nil)
 			if err != nil {
 				t.Fatalf("%q (%s): %v", body, format, err)
 			}

@@ -38,7 +38,10 @@ import (
 // block is focusable; task list check boxes have an accessible name; no
 // spaces before a line break; a <!--more--> inside a paragraph splits it;
 // excerpts drop footnote lists and raw text elements that would not end.
-const Version = 2
+//
+// Version 3: images of the media library get srcset, sizes, width, height,
+// loading and decoding (RenderWith).
+const Version = 3
 
 // ExcerptWords is about how many words an automatic excerpt keeps.
 const ExcerptWords = 60
@@ -85,7 +88,7 @@ func New() *Renderer { return NewWithOptions(Options{Extensions: true}) }
 func NewWithOptions(o Options) *Renderer {
 	opts := []goldmark.Option{
 		goldmark.WithRendererOptions(gmhtml.WithUnsafe()),
-		goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(moreTransformer{}, 50))),
+		goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(moreTransformer{}, 50), util.Prioritized(imageTransformer{}, 60))),
 		goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(moreRenderer{}, 50))),
 	}
 	if o.xhtml {
@@ -270,13 +273,21 @@ func (r *Renderer) Markdown(body string) (string, error) {
 // table of contents and its word count. excerpt is the explicit excerpt,
 // used when the body has no <!--more-->.
 func (r *Renderer) Render(body string, format blog.Format, excerpt string) (blog.Rendered, error) {
-	out, _, err := r.render(body, format, excerpt)
+	out, _, err := r.render(body, format, excerpt, nil)
 	return out, err
 }
 
-// render is Render that also returns the HTML after <!--more--> (rest,
+// RenderWith is Render with the media library at hand: images of it get
+// srcset, sizes, width and height (see imageTransformer). images may be
+// nil.
+func (r *Renderer) RenderWith(body string, format blog.Format, excerpt string, images ImageLookup) (blog.Rendered, error) {
+	out, _, err := r.render(body, format, excerpt, images)
+	return out, err
+}
+
+// render is RenderWith that also returns the HTML after <!--more--> (rest,
 // nil when the body was not split), for tests to check HasMore against.
-func (r *Renderer) render(body string, format blog.Format, excerpt string) (out blog.Rendered, rest *string, err error) {
+func (r *Renderer) render(body string, format blog.Format, excerpt string, images ImageLookup) (out blog.Rendered, rest *string, err error) {
 	out = blog.Rendered{Version: Version}
 	sentinel := sentinelFor(body)
 	var full string
@@ -290,6 +301,9 @@ func (r *Renderer) render(body string, format blog.Format, excerpt string) (out 
 		src := []byte(body)
 		pc := parser.NewContext()
 		pc.Set(sentinelKey, sentinel)
+		if images != nil {
+			pc.Set(imagesKey, images)
+		}
 		doc := r.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
 		var buf bytes.Buffer
 		if err := r.md.Renderer().Render(&buf, src, doc); err != nil {

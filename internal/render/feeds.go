@@ -76,7 +76,8 @@ type feedEntry struct {
 	ContentHTML string
 	SummaryHTML string
 	SummaryText string
-	Image       string // absolute; empty until posts have a featured image
+	Image       string // the featured image, absolute; empty when none
+	ImageType   string
 	Author      string
 	Published   time.Time
 	Updated     time.Time
@@ -155,6 +156,9 @@ func (r *Renderer) feedEntry(p *blog.Post, st blog.Settings, loc *time.Location)
 	}
 	if e.Author == "" {
 		e.Author = st.AuthorName
+	}
+	if f := p.Featured; f != nil {
+		e.Image, e.ImageType = r.abs(f.Src()), f.Type
 	}
 	if e.Author == "" {
 		e.Author = st.Title
@@ -296,6 +300,12 @@ func writeRSS(b *bytes.Buffer, d *feedDoc) error {
 			x.elem("description", e.SummaryHTML)
 		}
 		x.elem("content:encoded", e.ContentHTML)
+		if e.Image != "" {
+			// The length is unknown to the feed; RSS readers take 0.
+			b.WriteString(`<enclosure url="`)
+			x.text(e.Image, true)
+			b.WriteString(`" length="0" type="` + e.ImageType + "\"/>\n")
+		}
 		b.WriteString("</item>\n")
 	}
 	b.WriteString("</channel>\n</rss>\n")
@@ -342,6 +352,9 @@ func writeAtom(b *bytes.Buffer, d *feedDoc) error {
 			x.typed("summary", "html", e.SummaryHTML)
 		}
 		x.typed("content", "html", e.ContentHTML)
+		if e.Image != "" {
+			x.link("enclosure", e.ImageType, e.Image)
+		}
 		b.WriteString("</entry>\n")
 	}
 	b.WriteString("</feed>\n")

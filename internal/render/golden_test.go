@@ -2,6 +2,7 @@ package render_test
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"net/http"
 	"os"
@@ -10,6 +11,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"octavo/internal/blog"
+	"octavo/internal/testkit"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of rendered pages")
@@ -46,23 +51,58 @@ func TestGoldenPages(t *testing.T) {
 			if p.Status != want {
 				t.Fatalf("status %d, want %d", p.Status, want)
 			}
-			got := uuidRE.ReplaceAll(p.Body, []byte("00000000-0000-7000-0000-000000000000"))
-			file := filepath.Join("testdata", "golden", g.name+".html")
-			if *update {
-				if err := os.WriteFile(file, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want2, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if !bytes.Equal(got, want2) {
-				t.Errorf("%s differs from %s (run with -update to accept):\n%s", g.path, file, firstDiff(string(want2), string(got)))
-			}
+			checkGolden(t, g.name+".html", p.Body)
 		})
 	}
+}
+
+// checkGolden compares a rendered body (ids made fixed) with the golden
+// file name, or writes it with -update.
+func checkGolden(t *testing.T, name string, body []byte) {
+	t.Helper()
+	got := uuidRE.ReplaceAll(body, []byte("00000000-0000-7000-0000-000000000000"))
+	file := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.WriteFile(file, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs (run with -update to accept):\n%s", file, firstDiff(string(want), string(got)))
+	}
+}
+
+// TestGoldenMedia renders a post with a featured image and an image of the
+// media library (srcset, sizes, width, height, loading), and its Atom and
+// JSON feeds (the featured image as enclosure and image).
+func TestGoldenMedia(t *testing.T) {
+	f := newFixture(t, false, 4)
+	ctx := context.Background()
+	for _, m := range []*blog.Media{
+		{Hash: "0123456789abcdef0123456789abcdef", Type: "image/jpeg", Width: 2400, Height: 1600, Size: 1, OriginalName: "harbour.jpg", CreatedAt: fixtureNow},
+		{Hash: "fedcba9876543210fedcba9876543210", Type: "image/png", Width: 700, Height: 420, Size: 1, OriginalName: "chart.png", CreatedAt: fixtureNow},
+	} {
+		if _, err := f.store.AddMedia(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := &blog.Post{Title: "A harbour at dusk", Slug: "harbour", Status: blog.StatusPublished, PublishedAt: fixtureNow.Add(-time.Hour),
+		Featured: &blog.Image{Hash: "0123456789abcdef0123456789abcdef"},
+		Body: "The boats came in late.\n\n![A bar chart of boats by hour](/media/fedcba9876543210fedcba9876543210.png \"Boats\")\n\n" +
+			"![The same chart, smaller](/media/fedcba9876543210fedcba9876543210-480.png)\n\n![Not in the library](/media/00000000000000000000000000000000.png)"}
+	if err := f.svc.Save(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	page := f.get(t, p.Path).Body
+	checkGolden(t, "post-media.html", page)
+	testkit.ValidateHTML(t, "post with media", page)
+	checkGolden(t, "feed-media.atom", f.get(t, "/atom.xml").Body)
+	checkGolden(t, "feed-media.json", f.get(t, "/feed.json").Body)
 }
 
 // firstDiff shows the first differing line with its neighbours.

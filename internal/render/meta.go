@@ -26,10 +26,12 @@ type OpenGraph struct {
 	URL         string
 	SiteName    string
 	Image       string // absolute; only when the post has one
+	ImageWidth  int
+	ImageHeight int
 	Published   string
 	Modified    string
 	Tags        []string
-	TwitterCard string // "summary"
+	TwitterCard string // "summary", or "summary_large_image" with an image
 }
 
 // ldPerson is a schema.org Person or Organization.
@@ -90,7 +92,10 @@ func (r *Renderer) head(v *View) {
 		og.Title = p.Title
 		if p.Kind == blog.KindPost {
 			og.Type = "article"
-			og.Image = postImage(p)
+			if f := p.Featured; f != nil {
+				og.Image, og.ImageWidth, og.ImageHeight = r.abs(f.Src()), f.Width, f.Height
+				og.TwitterCard = "summary_large_image"
+			}
 			og.Published = p.PublishedAt.Format(time.RFC3339)
 			og.Modified = modifiedAt(p.PublishedAt, p.UpdatedAt).Format(time.RFC3339)
 			for _, t := range p.Tags {
@@ -115,11 +120,6 @@ func (r *Renderer) head(v *View) {
 	}
 	v.OG = og
 }
-
-// postImage is the hook for a post's featured image (og:image, the
-// JSON-LD image): posts have none yet, so it returns "". When they do, it
-// returns the image's absolute URL.
-func postImage(*PostView) string { return "" }
 
 // feedLinks lists the site's three feeds and, for a tag page, the tag's.
 func (r *Renderer) feedLinks(siteTitle string, tag *blog.Tag) []FeedLink {

@@ -61,6 +61,8 @@ type PostView struct {
 	ContentHTML    template.HTML
 	TOCHTML        template.HTML
 	ReadingMinutes int
+	// Featured is the featured image, nil when none.
+	Featured *blog.Image
 }
 
 // RefView is a light post reference with its date in the blog's time zone.
@@ -103,6 +105,7 @@ func postView(p *blog.Post, st blog.Settings, loc *time.Location) PostView {
 		ContentHTML:    template.HTML(p.Rendered.HTML),        //nolint:gosec // idem
 		TOCHTML:        template.HTML(p.Rendered.TOCHTML),     //nolint:gosec // idem
 		ReadingMinutes: p.Rendered.ReadingMinutes(),
+		Featured:       p.Featured,
 	}
 }
 

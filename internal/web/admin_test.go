@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -19,14 +20,18 @@ import (
 	"octavo/internal/blog"
 	"octavo/internal/content"
 	"octavo/internal/markdown"
+	"octavo/internal/media"
+	"octavo/internal/store/sqlite"
 )
 
 // adminBlog is a test blog with the admin on, an account of every role
 // and a clock the test sets.
 type adminBlog struct {
 	*testBlog
-	auth  *auth.Service
-	users map[blog.Role]*blog.User
+	auth     *auth.Service
+	users    map[blog.Role]*blog.User
+	media    *media.Service
+	mediaDir string
 }
 
 const adminPassword = "a perfectly long passphrase"
@@ -34,17 +39,22 @@ const adminPassword = "a perfectly long passphrase"
 func newAdminBlog(t *testing.T) *adminBlog {
 	t.Helper()
 	var svc *auth.Service
+	var lib *media.Service
+	mediaDir := filepath.Join(t.TempDir(), "media")
 	b := newTestBlog(t, blogOptions{options: func(o *Options) {
-		svc = auth.New(auth.Options{Store: o.DB.(blog.Accounts), Clock: o.Clock, Params: auth.TestParams, BaseURL: "http://example.test"})
-		st := o.DB.(content.Store)
-		a, err := admin.New(admin.Options{Auth: svc, Settings: o.DB.(admin.SettingsReader), Posts: st, Clock: o.Clock,
-			Content: content.New(st, markdown.New(), o.Clock, o.Cache.Invalidate), PagePreview: o.Renderer.Preview})
+		st := o.DB.(*sqlite.Store)
+		svc = auth.New(auth.Options{Store: st, Clock: o.Clock, Params: auth.TestParams, BaseURL: "http://example.test"})
+		lib = media.New(media.Options{Store: st, Storage: media.Local{Dir: mediaDir}, MaxBytes: testMediaMaxBytes, Clock: o.Clock})
+		cs := content.New(st, markdown.New(), o.Clock, o.Cache.Invalidate)
+		a, err := admin.New(admin.Options{Auth: svc, Settings: st, Content: cs, Posts: st, Clock: o.Clock, Media: lib,
+			PagePreview: o.Renderer.Preview})
 		if err != nil {
 			t.Fatal(err)
 		}
 		o.Admin = a
+		o.Media = lib
 	}})
-	ab := &adminBlog{testBlog: b, auth: svc, users: map[blog.Role]*blog.User{}}
+	ab := &adminBlog{testBlog: b, auth: svc, users: map[blog.Role]*blog.User{}, media: lib, mediaDir: mediaDir}
 	for _, r := range auth.Roles() {
 		u, err := svc.AddUser(context.Background(), auth.NewAccount{Username: string(r) + "-user", Email: string(r) + "@example.org", Password: adminPassword}, r)
 		if err != nil {
@@ -182,6 +192,9 @@ var adminRoutes = []struct {
 	{"POST /admin/posts/{id}/restore", "/admin/posts/no-such-post/restore", auth.PermWriteDrafts},
 	{"GET /admin/posts/{id}/delete", "/admin/posts/no-such-post/delete", auth.PermWriteDrafts},
 	{"POST /admin/posts/{id}/delete", "/admin/posts/no-such-post/delete", auth.PermWriteDrafts},
+	{"GET /admin/media", "/admin/media", auth.PermMedia},
+	{"POST /admin/media", "/admin/media", auth.PermWriteDrafts},
+	{"POST /admin/media/{hash}/delete", "/admin/media/0123456789abcdef0123456789abcdef/delete", auth.PermMedia},
 }
 
 // TestAdminRouteTableIsComplete checks that adminRoutes lists every

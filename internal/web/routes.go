@@ -17,6 +17,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /assets/", s.showAsset)
 	mux.HandleFunc("GET /search", s.showSearch)
+	mux.HandleFunc("GET /media/{file}", s.showMedia)
 	mux.HandleFunc("GET /", s.showPage)
 	if a := s.admin; a != nil {
 		// The admin. Each route names the permission it needs (the table
@@ -76,6 +77,9 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle("POST /admin/posts/{id}/restore", a.Gate(auth.PermWriteDrafts, a.RestorePost))
 		mux.Handle("GET /admin/posts/{id}/delete", a.Gate(auth.PermWriteDrafts, a.ShowDeletePost))
 		mux.Handle("POST /admin/posts/{id}/delete", a.Gate(auth.PermWriteDrafts, a.DeletePost))
+		mux.Handle("GET /admin/media", a.Gate(auth.PermMedia, a.ListMedia))
+		mux.Handle("POST /admin/media", a.Gate(auth.PermWriteDrafts, a.UploadMedia))
+		mux.Handle("POST /admin/media/{hash}/delete", a.Gate(auth.PermMedia, a.DeleteMedia))
 	}
 	return s.observe(s.cachedFirst(s.recoverPanics(s.limitRequest(mux))))
 }

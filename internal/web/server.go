@@ -14,6 +14,7 @@ import (
 
 	"octavo/internal/admin"
 	"octavo/internal/blog"
+	"octavo/internal/media"
 	"octavo/internal/render"
 )
 
@@ -36,7 +37,8 @@ type Server struct {
 	idPrefix      string            // makes request ids unique across restarts
 	renders       chan struct{}     // a slot per render allowed at once
 
-	admin *admin.Admin // nil: no /admin/ routes
+	admin *admin.Admin   // nil: no /admin/ routes
+	media *media.Service // nil: no /media/ files
 
 	flight flight
 }
@@ -67,6 +69,8 @@ type Options struct {
 	// Admin, when set, serves the admin under /admin/ (routes.go lists its
 	// routes).
 	Admin *admin.Admin
+	// Media, when set, serves the media library's files under /media/.
+	Media *media.Service
 }
 
 // New returns a server; Handler gives its http.Handler.
@@ -87,7 +91,7 @@ func New(o Options) *Server {
 		o.MaxRenders = 2 * runtime.GOMAXPROCS(0)
 	}
 	s := &Server{render: o.Renderer, cache: o.Cache, db: o.DB, log: o.Log, metrics: o.Metrics, pprof: o.Pprof,
-		renderTimeout: o.RenderTimeout, assets: map[string]*entry{}, renders: make(chan struct{}, o.MaxRenders), admin: o.Admin}
+		renderTimeout: o.RenderTimeout, assets: map[string]*entry{}, renders: make(chan struct{}, o.MaxRenders), admin: o.Admin, media: o.Media}
 	if o.AccessLog {
 		s.accessLog = o.AccessLogger
 		if s.accessLog == nil {

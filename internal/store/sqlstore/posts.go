@@ -18,7 +18,11 @@ import (
 const postColumns = `p.id, p.kind, p.slug, p.title, p.body, p.format, p.excerpt, p.description,
 	p.status, p.pinned, p.author_id, p.published_at, p.updated_at, p.created_at, p.path,
 	p.content_html, p.excerpt_html, p.has_more, p.toc_html, p.word_count, p.render_version, p.version,
-	COALESCE(u.username, ''), COALESCE(u.display_name, '')`
+	COALESCE(u.username, ''), COALESCE(u.display_name, ''),
+	p.featured_image, COALESCE((SELECT m.type FROM media m WHERE m.hash = p.featured_image), ''),
+	COALESCE((SELECT m.width FROM media m WHERE m.hash = p.featured_image), 0),
+	COALESCE((SELECT m.height FROM media m WHERE m.hash = p.featured_image), 0),
+	COALESCE((SELECT m.animated FROM media m WHERE m.hash = p.featured_image), FALSE)`
 
 const postFrom = ` FROM posts p LEFT JOIN users u ON u.id = p.author_id`
 
@@ -31,14 +35,20 @@ func scanPost(r scanner) (*blog.Post, error) {
 	var p blog.Post
 	var author sql.NullInt64
 	var published, updated, created sql.NullInt64
-	var path sql.NullString
+	var path, featured sql.NullString
+	var fi blog.Image
 	err := r.Scan(&p.ID, &p.Kind, &p.Slug, &p.Title, &p.Body, &p.Format, &p.Excerpt, &p.Description,
 		&p.Status, &p.Pinned, &author, &published, &updated, &created, &path,
 		&p.Rendered.HTML, &p.Rendered.ExcerptHTML, &p.Rendered.HasMore, &p.Rendered.TOCHTML,
 		&p.Rendered.WordCount, &p.Rendered.Version, &p.Version,
-		&p.Author.Username, &p.Author.DisplayName)
+		&p.Author.Username, &p.Author.DisplayName,
+		&featured, &fi.Type, &fi.Width, &fi.Height, &fi.Animated)
 	if err != nil {
 		return nil, err
+	}
+	if featured.Valid {
+		fi.Hash = featured.String
+		p.Featured = &fi
 	}
 	p.AuthorID = author.Int64
 	p.Author.ID = author.Int64
@@ -375,20 +385,38 @@ func savePost(ctx context.Context, tx rebindTx, p *blog.Post) error {
 	if p.AuthorID != 0 {
 		author = p.AuthorID
 	}
+	var featured any
+	if p.Featured != nil {
+		var typ string
+		err := tx.QueryRowContext(ctx, `SELECT type FROM media WHERE hash = ?`, p.Featured.Hash).Scan(&typ)
+		if errors.Is(err, sql.ErrNoRows) {
+			return blog.Errorf(blog.EINVALID, "featured image: the media library has no file %s", p.Featured.Hash)
+		}
+		if err != nil {
+			return dbError(err, "checking the featured image")
+		}
+		featured = p.Featured.Hash
+	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO posts (id, kind, slug, title, body, format, excerpt, description, status, pinned,
-			author_id, published_at, updated_at, created_at, path, content_html, excerpt_html, has_more, toc_html, word_count, render_version, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			author_id, published_at, updated_at, created_at, path, content_html, excerpt_html, has_more, toc_html, word_count, render_version, version,
+			featured_image)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, slug = excluded.slug, title = excluded.title, body = excluded.body,
 			format = excluded.format, excerpt = excluded.excerpt, description = excluded.description, status = excluded.status,
 			pinned = excluded.pinned, author_id = excluded.author_id, published_at = excluded.published_at,
 			updated_at = excluded.updated_at, path = excluded.path, content_html = excluded.content_html,
 			excerpt_html = excluded.excerpt_html, has_more = excluded.has_more, toc_html = excluded.toc_html,
-			word_count = excluded.word_count, render_version = excluded.render_version, version = excluded.version`,
+			word_count = excluded.word_count, render_version = excluded.render_version, version = excluded.version,
+			featured_image = excluded.featured_image`,
 		p.ID, p.Kind, p.Slug, p.Title, p.Body, p.Format, p.Excerpt, p.Description, p.Status, p.Pinned,
 		author, ms(p.PublishedAt), p.UpdatedAt.UnixMilli(), p.CreatedAt.UnixMilli(), path,
-		p.Rendered.HTML, p.Rendered.ExcerptHTML, p.Rendered.HasMore, p.Rendered.TOCHTML, p.Rendered.WordCount, p.Rendered.Version, p.Version)
+		p.Rendered.HTML, p.Rendered.ExcerptHTML, p.Rendered.HasMore, p.Rendered.TOCHTML, p.Rendered.WordCount, p.Rendered.Version, p.Version,
+		featured)
 	if err != nil {
 		return dbError(err, "saving a post")
+	}
+	if err := savePostMedia(ctx, tx, p); err != nil {
+		return err
 	}
 	if err := moveRedirects(ctx, tx, oldPath, p.Path); err != nil {
 		return err

@@ -66,6 +66,7 @@ func Run(t *testing.T, open Open) {
 		{"ConcurrentSaves", testConcurrentSaves},
 		{"DuplicateUser", testDuplicateUser},
 		{"AdminLists", testAdminLists},
+		{"MediaRecords", testMediaRecords},
 		{"Accounts", accountsSuite(open)},
 		{"Search", searchSuite(open)},
 	}
