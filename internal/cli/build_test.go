@@ -27,21 +27,6 @@ import (
 	"octavo/internal/store/sqlite"
 )
 
-// octavoBinary builds the octavo command into a temporary folder, once per
-// test run.
-func octavoBinary(t *testing.T) string {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("builds the octavo binary")
-	}
-	bin := filepath.Join(t.TempDir(), "octavo")
-	cmd := exec.Command("go", "build", "-o", bin, "octavo/cmd/octavo")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // processEnv is a clean environment for the processes: no OCTAVO_*
 // variables from the outside, a home of its own.
 func processEnv(t *testing.T) []string {
@@ -206,7 +191,7 @@ func diffAt(a, b []byte) string {
 // processes of the octavo binary, and checks that every file of the build
 // is what the server answers for its URL.
 func TestBuildMatchesServe(t *testing.T) {
-	bin := octavoBinary(t)
+	bin := sharedBinary(t)
 	ctx := context.Background()
 	data := filepath.Join(t.TempDir(), "data")
 	os.MkdirAll(data, 0o755)
@@ -380,7 +365,7 @@ func TestContentBuildMatchesServe(t *testing.T) {
 	if _, err := os.Stat(src); err != nil {
 		t.Skipf("shared test data not found: %v", err)
 	}
-	bin := octavoBinary(t)
+	bin := sharedBinary(t)
 	help, _ := exec.Command(bin, "serve", "--help").CombinedOutput()
 	if !strings.Contains(string(help), "-content") {
 		t.Skip("this octavo serve has no --content")

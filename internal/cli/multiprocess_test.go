@@ -20,20 +20,31 @@ import (
 
 var (
 	binOnce sync.Once
+	binDir  string
 	binPath string
 	binErr  error
 )
 
-// sharedBinary builds cmd/octavo once per test run.
+// TestMain removes the binary sharedBinary built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+// sharedBinary builds cmd/octavo once per test run, for the tests that run
+// it as its own process.
 func sharedBinary(t *testing.T) string {
 	t.Helper()
 	binOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "octavo-bin-")
-		if err != nil {
+		var err error
+		if binDir, err = os.MkdirTemp("", "octavo-bin-"); err != nil {
 			binErr = err
 			return
 		}
-		binPath = filepath.Join(dir, "octavo")
+		binPath = filepath.Join(binDir, "octavo")
 		out, err := exec.Command("go", "build", "-o", binPath, "octavo/cmd/octavo").CombinedOutput()
 		if err != nil {
 			binErr = err

@@ -32,11 +32,7 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "octavo")
-	build := exec.Command("go", "build", "-o", bin, "octavo/cmd/octavo")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := sharedBinary(t)
 	data := filepath.Join(dir, "data")
 	cmd := exec.Command(bin, "serve", "--data", data, "--addr", "127.0.0.1:0", "--shutdown-timeout", "10s")
 	cmd.Env = append(os.Environ(), "OCTAVO_LOG_FORMAT=json")
