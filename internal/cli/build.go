@@ -232,8 +232,17 @@ func watchBuild(ctx context.Context, f buildFlags, site *contentdir.Site, bd *st
 	fmt.Fprintf(env.Stderr, "Watching %s for changes (Ctrl-C to stop).\n", site.ContentDir())
 	changed := make(chan struct{}, 1)
 	watchErr := make(chan error, 1)
+	// The paths changed since the last build: only they are looked at
+	// again (ReloadPaths).
+	var (
+		mu      sync.Mutex
+		pending []string
+	)
 	go func() {
-		watchErr <- site.Watch(ctx, func() {
+		watchErr <- site.WatchPaths(ctx, func(paths []string) {
+			mu.Lock()
+			pending = append(pending, paths...)
+			mu.Unlock()
 			select {
 			case changed <- struct{}{}:
 			default:
@@ -257,7 +266,11 @@ func watchBuild(ctx context.Context, f buildFlags, site *contentdir.Site, bd *st
 			return err
 		case <-changed:
 			start = time.Now()
-			ok, _, err := site.Reload(ctx)
+			mu.Lock()
+			paths := pending
+			pending = nil
+			mu.Unlock()
+			ok, _, err := site.ReloadPaths(ctx, paths)
 			if err != nil {
 				fmt.Fprintf(env.Stderr, "reading the content folder: %v\n", err)
 				continue

@@ -21,6 +21,13 @@ const WatchQuiet = 60 * time.Millisecond
 // later are watched too. changed runs on Watch's goroutine: a slow one
 // delays the next report, never overlaps it.
 func (s *Site) Watch(ctx context.Context, changed func()) error {
+	return s.WatchPaths(ctx, func([]string) { changed() })
+}
+
+// WatchPaths is Watch telling which paths changed (files or folders, as
+// the system named them; a rename names the old path and the new), for
+// ReloadPaths.
+func (s *Site) WatchPaths(ctx context.Context, changed func(paths []string)) error {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
 		return err
@@ -53,6 +60,7 @@ func (s *Site) Watch(ctx context.Context, changed func()) error {
 	}
 
 	var timer <-chan time.Time
+	seen := map[string]bool{}
 	for {
 		select {
 		case <-ctx.Done():
@@ -74,10 +82,16 @@ func (s *Site) Watch(ctx context.Context, changed func()) error {
 					add(ev.Name, true)
 				}
 			}
+			seen[ev.Name] = true
 			timer = time.After(WatchQuiet)
 		case <-timer:
 			timer = nil
-			changed()
+			paths := make([]string, 0, len(seen))
+			for p := range seen {
+				paths = append(paths, p)
+			}
+			clear(seen)
+			changed(paths)
 		}
 	}
 }
