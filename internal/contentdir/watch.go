@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
@@ -94,4 +95,36 @@ func (s *Site) WatchPaths(ctx context.Context, changed func(paths []string)) err
 			changed(paths)
 		}
 	}
+}
+
+// Pending gathers the paths WatchPaths reports until a reload takes them:
+// changes that come while a reload runs wait for the next one. C receives
+// a value when paths are there to take.
+type Pending struct {
+	C     chan struct{}
+	mu    sync.Mutex
+	paths []string
+}
+
+// NewPending returns an empty Pending.
+func NewPending() *Pending { return &Pending{C: make(chan struct{}, 1)} }
+
+// Add is WatchPaths's callback.
+func (p *Pending) Add(paths []string) {
+	p.mu.Lock()
+	p.paths = append(p.paths, paths...)
+	p.mu.Unlock()
+	select {
+	case p.C <- struct{}{}:
+	default:
+	}
+}
+
+// Take returns the paths gathered and forgets them.
+func (p *Pending) Take() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := p.paths
+	p.paths = nil
+	return out
 }

@@ -67,7 +67,9 @@ func TestXMLText(t *testing.T) {
 // and page asked, also after it fills up.
 func TestAbsCache(t *testing.T) {
 	r := &Renderer{base: "https://blog.example.org"}
-	frag := func(i int) string { return `<a href="x` + strings.Repeat("y", i%7) + `">x</a><img src="/i` + string(rune('a'+i%26)) + `.png">` }
+	frag := func(i int) string {
+		return `<a href="x` + strings.Repeat("y", i%7) + `">x</a><img src="/i` + string(rune('a'+i%26)) + `.png">`
+	}
 	page := func(i int) string { return "https://blog.example.org/p" + string(rune('a'+i%3)) + "/" }
 	for round := range 2 {
 		for i := range absCacheMax + 100 {
