@@ -11,10 +11,16 @@ import (
 	"octavo/internal/cli"
 )
 
+// stopProfiles end the profiles prof.go starts (built with -tags prof).
+var stopProfiles []func()
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := cli.Run(ctx, os.Args[1:], cli.Env{Getenv: os.Getenv, Stdout: os.Stdout, Stderr: os.Stderr})
+	for _, f := range stopProfiles {
+		f()
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "octavo:", err)
 		os.Exit(1)

@@ -234,16 +234,11 @@ func printStats(w io.Writer, verb, out string, st static.Stats) {
 // only pages whose inputs changed are rendered.
 func watchBuild(ctx context.Context, f buildFlags, site *contentdir.Site, bd *static.Builder, clock *blog.FixedClock, env Env) error {
 	fmt.Fprintf(env.Stderr, "Watching %s for changes (Ctrl-C to stop).\n", site.ContentDir())
-	changed := make(chan struct{}, 1)
+	// The paths changed since the last build: only they are looked at
+	// again (ReloadPaths).
+	pending := contentdir.NewPending()
 	watchErr := make(chan error, 1)
-	go func() {
-		watchErr <- site.Watch(ctx, func() {
-			select {
-			case changed <- struct{}{}:
-			default:
-			}
-		})
-	}()
+	go func() { watchErr <- site.WatchPaths(ctx, pending.Add) }()
 	seen := map[string]bool{}
 	for _, p := range site.Problems() {
 		seen[p.String()] = true
@@ -259,9 +254,9 @@ func watchBuild(ctx context.Context, f buildFlags, site *contentdir.Site, bd *st
 			return nil
 		case err := <-watchErr:
 			return err
-		case <-changed:
+		case <-pending.C:
 			start = time.Now()
-			ok, _, err := site.Reload(ctx)
+			ok, _, err := site.ReloadPaths(ctx, pending.Take())
 			if err != nil {
 				fmt.Fprintf(env.Stderr, "reading the content folder: %v\n", err)
 				continue

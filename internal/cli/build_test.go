@@ -348,6 +348,19 @@ func TestBuildWatch(t *testing.T) {
 		return strings.Contains(string(b), "Second title")
 	})
 	waitFor("the rebuild's line", func() bool { return strings.Contains(stdout.String(), "Rebuilt ") })
+	// A post in a new folder (the folder is read again), then a post
+	// removed (only its path is looked at).
+	os.MkdirAll(filepath.Join(dir, "posts", "more"), 0o755)
+	os.WriteFile(filepath.Join(dir, "posts", "more", "b.md"), []byte("---\ntitle: B\ndate: 2026-01-02\n---\nB."), 0o644)
+	waitFor("the new post's page", func() bool {
+		_, err := os.Stat(filepath.Join(out, "2026", "01", "b", "index.html"))
+		return err == nil
+	})
+	os.Remove(filepath.Join(dir, "posts", "a.md"))
+	waitFor("the removed post's page to go", func() bool {
+		_, err := os.Stat(page)
+		return os.IsNotExist(err)
+	})
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)

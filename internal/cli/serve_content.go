@@ -182,14 +182,10 @@ func (c *contentServer) Watch(ctx context.Context, invalidate func(keys []string
 	for _, p := range c.site.Problems() {
 		seen[p.String()] = true
 	}
-	changed := make(chan struct{}, 1)
+	// Only the paths the watcher names are looked at again.
+	pending := contentdir.NewPending()
 	go func() {
-		if err := c.site.Watch(ctx, func() {
-			select {
-			case changed <- struct{}{}:
-			default:
-			}
-		}); err != nil {
+		if err := c.site.WatchPaths(ctx, pending.Add); err != nil {
 			c.log.Error("watching the content folder failed: changes need a restart", "error", err)
 		}
 	}()
@@ -202,9 +198,9 @@ func (c *contentServer) Watch(ctx context.Context, invalidate func(keys []string
 		select {
 		case <-ctx.Done():
 			return
-		case <-changed:
+		case <-pending.C:
 			start := time.Now()
-			ok, keys, err := c.site.Reload(ctx)
+			ok, keys, err := c.site.ReloadPaths(ctx, pending.Take())
 			if err != nil {
 				c.log.Error("reading the content folder", "error", err)
 				continue

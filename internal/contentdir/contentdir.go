@@ -109,6 +109,10 @@ type Site struct {
 	dirty bool // files changed since the cache's index was saved
 	made  map[string]madePost
 
+	// content and static are the files the last load found, for
+	// ReloadPaths.
+	content, static []entry
+
 	snap  atomic.Pointer[snapshot]
 	lru   *postLRU
 	stats atomic.Pointer[LoadStats]
@@ -244,6 +248,89 @@ func (s *Site) Reload(ctx context.Context) (changed bool, keys []string, err err
 	return s.load(ctx)
 }
 
+// ReloadPaths is Reload when only the given paths (absolute, as
+// WatchPaths reports them) can have changed: Markdown files and files of
+// the content folder are looked at one by one instead of walking the
+// whole folder. Any other path (a folder, the configuration, static/,
+// theme/) reads the folder again as Reload does.
+func (s *Site) ReloadPaths(ctx context.Context, paths []string) (changed bool, keys []string, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	start := time.Now()
+	if s.content == nil {
+		return s.loadLocked(ctx, start)
+	}
+	byRel := make(map[string]int, len(s.content))
+	for i, e := range s.content {
+		byRel[e.rel] = i
+	}
+	content := s.content
+	copied := false
+	for _, p := range paths {
+		rel, err := filepath.Rel(s.contentDir, p)
+		if err != nil || rel == "." || !filepath.IsLocal(rel) {
+			return s.loadLocked(ctx, start)
+		}
+		rel = filepath.ToSlash(rel)
+		if skipName(rel) {
+			continue // an editor's backup or lock file: never content
+		}
+		if s.siteDir == s.contentDir && (siteFolders[strings.SplitN(rel, "/", 2)[0]] || !strings.Contains(rel, "/") && !isMarkdown(rel)) {
+			// static/, theme/ or the configuration of a folder that is
+			// both the site and its content.
+			return s.loadLocked(ctx, start)
+		}
+		fi, err := os.Lstat(p)
+		i, known := byRel[rel]
+		if !copied {
+			content, copied = append([]entry(nil), content...), true
+		}
+		switch {
+		case err == nil && fi.Mode().IsRegular() && known:
+			content[i] = entry{rel: rel, size: fi.Size(), modTime: fi.ModTime().UnixNano()}
+		case errors.Is(err, fs.ErrNotExist) && known:
+			content[i] = entry{} // removed below
+			delete(byRel, rel)
+		case errors.Is(err, fs.ErrNotExist) && !s.knownFolder(rel):
+			// A file made and removed at once (an editor's test that
+			// it may write there): nothing to read.
+		default:
+			// A new file (the walk gives its place), a folder, a link:
+			// read the folder.
+			return s.loadLocked(ctx, start)
+		}
+	}
+	kept := content[:0:0]
+	for _, e := range content {
+		if e.rel != "" {
+			kept = append(kept, e)
+		}
+	}
+	return s.loadEntries(ctx, start, kept, s.static)
+}
+
+// knownFolder reports whether the last load found files under rel.
+func (s *Site) knownFolder(rel string) bool {
+	prefix := rel + "/"
+	for _, e := range s.content {
+		if strings.HasPrefix(e.rel, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// skipName reports whether a walk leaves a file out: hidden files and
+// folders, editors' backups and locks.
+func skipName(rel string) bool {
+	for _, seg := range strings.Split(rel, "/") {
+		if strings.HasPrefix(seg, ".") || strings.HasSuffix(seg, "~") || strings.HasPrefix(seg, "#") {
+			return true
+		}
+	}
+	return false
+}
+
 // entry is a file found in the folder.
 type entry struct {
 	rel     string // slash-separated, relative to the content folder
@@ -311,11 +398,20 @@ func isMarkdown(rel string) bool {
 func (s *Site) load(ctx context.Context) (bool, []string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	start := time.Now()
+	return s.loadLocked(ctx, time.Now())
+}
+
+func (s *Site) loadLocked(ctx context.Context, start time.Time) (bool, []string, error) {
 	content, static, err := s.walk()
 	if err != nil {
 		return false, nil, err
 	}
+	return s.loadEntries(ctx, start, content, static)
+}
+
+// loadEntries reads what changed among the files found and installs a new
+// snapshot.
+func (s *Site) loadEntries(ctx context.Context, start time.Time, content, static []entry) (bool, []string, error) {
 	// Which files must be read again.
 	var todo []entry
 	seen := make(map[string]bool, len(content))
@@ -343,6 +439,7 @@ func (s *Site) load(ctx context.Context) (bool, []string, error) {
 		return false, nil, err
 	}
 
+	s.content, s.static = content, static
 	cfg, cfgProblems := loadConfig(s.contentDir, s.siteDir)
 	old := s.snap.Load()
 	sn := s.index(cfg, cfgProblems, content, static)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
@@ -21,6 +22,13 @@ const WatchQuiet = 60 * time.Millisecond
 // later are watched too. changed runs on Watch's goroutine: a slow one
 // delays the next report, never overlaps it.
 func (s *Site) Watch(ctx context.Context, changed func()) error {
+	return s.WatchPaths(ctx, func([]string) { changed() })
+}
+
+// WatchPaths is Watch telling which paths changed (files or folders, as
+// the system named them; a rename names the old path and the new), for
+// ReloadPaths.
+func (s *Site) WatchPaths(ctx context.Context, changed func(paths []string)) error {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
 		return err
@@ -53,6 +61,7 @@ func (s *Site) Watch(ctx context.Context, changed func()) error {
 	}
 
 	var timer <-chan time.Time
+	seen := map[string]bool{}
 	for {
 		select {
 		case <-ctx.Done():
@@ -74,10 +83,48 @@ func (s *Site) Watch(ctx context.Context, changed func()) error {
 					add(ev.Name, true)
 				}
 			}
+			seen[ev.Name] = true
 			timer = time.After(WatchQuiet)
 		case <-timer:
 			timer = nil
-			changed()
+			paths := make([]string, 0, len(seen))
+			for p := range seen {
+				paths = append(paths, p)
+			}
+			clear(seen)
+			changed(paths)
 		}
 	}
+}
+
+// Pending gathers the paths WatchPaths reports until a reload takes them:
+// changes that come while a reload runs wait for the next one. C receives
+// a value when paths are there to take.
+type Pending struct {
+	C     chan struct{}
+	mu    sync.Mutex
+	paths []string
+}
+
+// NewPending returns an empty Pending.
+func NewPending() *Pending { return &Pending{C: make(chan struct{}, 1)} }
+
+// Add is WatchPaths's callback.
+func (p *Pending) Add(paths []string) {
+	p.mu.Lock()
+	p.paths = append(p.paths, paths...)
+	p.mu.Unlock()
+	select {
+	case p.C <- struct{}{}:
+	default:
+	}
+}
+
+// Take returns the paths gathered and forgets them.
+func (p *Pending) Take() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := p.paths
+	p.paths = nil
+	return out
 }

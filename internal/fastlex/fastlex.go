@@ -17,6 +17,7 @@ package fastlex
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -57,6 +58,9 @@ type Lexer struct {
 	// start with (nil: unknown, always try it).
 	mu    sync.RWMutex
 	first map[*chroma.CompiledRule]*firstChars
+	// named holds the rules whose matches fill chroma's
+	// LexerState.NamedGroups (see needsNames).
+	named map[*chroma.CompiledRule]bool
 }
 
 // firstChars is a rule's set of possible first characters.
@@ -78,7 +82,7 @@ func (f *firstChars) may(c rune) bool {
 
 // Wrap returns a faster lexer with rl's rules.
 func Wrap(rl *chroma.RegexLexer) *Lexer {
-	return &Lexer{rl: rl, first: map[*chroma.CompiledRule]*firstChars{}}
+	return &Lexer{rl: rl, first: map[*chroma.CompiledRule]*firstChars{}, named: map[*chroma.CompiledRule]bool{}}
 }
 
 // Config describes the lexer.
@@ -139,6 +143,7 @@ func (l *Lexer) compile() error {
 				re.MatchTimeout = 250 * time.Millisecond
 				cr := &chroma.CompiledRule{Rule: rule, Regexp: re}
 				l.first[cr] = analyse(pattern)
+				l.named[cr] = needsNames(cr)
 				rules[state] = append(rules[state], cr)
 			}
 		}
@@ -188,12 +193,41 @@ func analyse(pattern string) *firstChars {
 	return f
 }
 
+// needsNames reports whether a rule's matches must give chroma's
+// LexerState.NamedGroups: its pattern names a group, or what it does with
+// a match is code that might read them (an EmitterFunc such as
+// ByGroupNames or Using, a mutator such as Raku's). Plain token types and
+// ByGroups read the numbered groups only.
+func needsNames(r *chroma.CompiledRule) bool {
+	if r.Mutator != nil {
+		return true
+	}
+	if _, ok := r.Type.(chroma.EmitterFunc); ok {
+		return true
+	}
+	for _, n := range r.Regexp.GetGroupNames() {
+		if _, err := strconv.Atoi(n); err != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// ruleInfo is what matchRules knows of a rule besides chroma's.
+type ruleInfo struct {
+	first *firstChars // nil: unknown, always try the rule
+	named bool        // its matches fill NamedGroups (needsNames)
+}
+
 // filter returns the first-character sets of a state's rules.
-func (l *Lexer) filter(rules []*chroma.CompiledRule) []*firstChars {
-	out := make([]*firstChars, len(rules))
+func (l *Lexer) filter(rules []*chroma.CompiledRule) []ruleInfo {
+	out := make([]ruleInfo, len(rules))
 	l.mu.RLock()
 	for i, r := range rules {
-		out[i] = l.first[r]
+		// A rule added by a mutator after compile is unknown: tried
+		// always, with named groups.
+		named, ok := l.named[r]
+		out[i] = ruleInfo{first: l.first[r], named: named || !ok}
 	}
 	l.mu.RUnlock()
 	return out
@@ -220,7 +254,7 @@ func (l *Lexer) Tokenise(options *chroma.TokeniseOptions, text string) (chroma.I
 		l:            l,
 		options:      options,
 		newlineAdded: newlineAdded,
-		filters:      map[string][]*firstChars{},
+		filters:      map[string][]ruleInfo{},
 		state: &chroma.LexerState{
 			Lexer:          l.rl,
 			Registry:       lexers.GlobalLexerRegistry,
@@ -240,7 +274,7 @@ type iterator struct {
 	options       *chroma.TokeniseOptions
 	newlineAdded  bool
 	iteratorStack []chroma.Iterator
-	filters       map[string][]*firstChars
+	filters       map[string][]ruleInfo
 }
 
 func (it *iterator) next() chroma.Token {
@@ -321,22 +355,38 @@ func (it *iterator) next() chroma.Token {
 }
 
 // matchRules is chroma's, trying only the rules that may match at pos.
-func matchRules(text []rune, pos int, rules []*chroma.CompiledRule, filters []*firstChars) (int, *chroma.CompiledRule, []string, map[string]string) {
+//
+// Chroma fills LexerState.NamedGroups for every match, with the numbered
+// groups under "0", "1"…; only ByGroupNames emitters and some mutators
+// (Raku's) read it. Here the map is made only for the rules that may
+// (needsNames; an empty one otherwise), and each group's text is made
+// once: these allocations were a good part of a lexer's time.
+func matchRules(text []rune, pos int, rules []*chroma.CompiledRule, filters []ruleInfo) (int, *chroma.CompiledRule, []string, map[string]string) {
 	c := text[pos]
 	for i, rule := range rules {
-		if f := filters[i]; f != nil && !f.may(c) {
+		if f := filters[i].first; f != nil && !f.may(c) {
 			continue
 		}
 		match, err := rule.Regexp.FindRunesMatchStartingAt(text, pos)
 		if match != nil && err == nil && match.RuneIndex == pos {
-			groups := []string{}
-			namedGroups := make(map[string]string)
-			for _, g := range match.Groups() {
-				namedGroups[g.Name] = g.String()
-				groups = append(groups, g.String())
+			gs := match.Groups()
+			groups := make([]string, len(gs))
+			for j := range gs {
+				groups[j] = gs[j].String()
+			}
+			namedGroups := noNames
+			if filters[i].named {
+				namedGroups = make(map[string]string, len(gs))
+				for j := range gs {
+					namedGroups[gs[j].Name] = groups[j]
+				}
 			}
 			return i, rule, groups, namedGroups
 		}
 	}
 	return 0, &chroma.CompiledRule{}, nil, nil
 }
+
+// noNames is the NamedGroups of a match of a rule without named groups.
+// Nothing writes to it.
+var noNames = map[string]string{}

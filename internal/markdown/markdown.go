@@ -28,6 +28,7 @@ import (
 	"github.com/yuin/goldmark/util"
 
 	"octavo/internal/blog"
+	"octavo/internal/fastlex"
 )
 
 // Version identifies the output of this pipeline. Bump it when the HTML it
@@ -58,6 +59,9 @@ type Options struct {
 	// parts picks single extensions when Extensions is false, so the
 	// conformance test can tell which one changes an example's output.
 	parts part
+	// perBlockFormatter leaves fenced code to goldmark-highlighting alone
+	// (a formatter per block), for the test that compares the two.
+	perBlockFormatter bool
 }
 
 // part is one extension of the pipeline (a bit in Options.parts).
@@ -81,8 +85,12 @@ type Renderer struct {
 	md goldmark.Markdown
 }
 
-// New returns the pipeline Octavo renders posts with.
-func New() *Renderer { return NewWithOptions(Options{Extensions: true}) }
+// New returns the pipeline Octavo renders posts with. It installs
+// fastlex's faster chroma lexers (same tokens) for the whole program.
+func New() *Renderer {
+	fastlex.Install()
+	return NewWithOptions(Options{Extensions: true})
+}
 
 // NewWithOptions returns a pipeline with the given parts.
 func NewWithOptions(o Options) *Renderer {
@@ -118,17 +126,23 @@ func NewWithOptions(o Options) *Renderer {
 		exts = append(exts, extension.Footnote)
 	}
 	if parts&partHighlighting != 0 {
+		formatOpts := []chromahtml.Option{chromahtml.WithClasses(true), chromahtml.WithPreWrapper(focusablePre{})}
 		hopts := []highlighting.Option{
 			highlighting.WithGuessLanguage(false),
-			highlighting.WithFormatOptions(
-				chromahtml.WithClasses(true),
-				chromahtml.WithPreWrapper(focusablePre{}),
-			),
+			highlighting.WithFormatOptions(formatOpts...),
 		}
+		var wrapper highlighting.WrapperRenderer
 		if parts&partFocusableCode != 0 {
-			hopts = append(hopts, highlighting.WithWrapperRenderer(plainFencedCode))
+			wrapper = plainFencedCode
+			hopts = append(hopts, highlighting.WithWrapperRenderer(wrapper))
 		}
 		exts = append(exts, highlighting.NewHighlighting(hopts...))
+		if !o.perBlockFormatter {
+			// The same output with one formatter for all blocks
+			// (highlight.go), before the extension's renderer (200).
+			opts = append(opts, goldmark.WithRendererOptions(renderer.WithNodeRenderers(
+				util.Prioritized(newFencedCode(hopts, formatOpts, wrapper), 190))))
+		}
 	}
 	opts = append(opts, goldmark.WithExtensions(exts...))
 	if parts&partFocusableCode != 0 {

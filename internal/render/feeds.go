@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -147,8 +148,8 @@ func (r *Renderer) feedEntry(p *blog.Post, st blog.Settings, loc *time.Location)
 		ID:          "urn:uuid:" + p.ID,
 		URL:         link,
 		Title:       p.Title,
-		ContentHTML: r.absolutize(p.Rendered.HTML, link),
-		SummaryHTML: r.absolutize(p.Rendered.ExcerptHTML, link),
+		ContentHTML: r.absFeed.get(r, p.Rendered.HTML, link),
+		SummaryHTML: r.absFeed.get(r, p.Rendered.ExcerptHTML, link),
 		SummaryText: summaryText(p.Rendered.ExcerptHTML),
 		Author:      p.Author.DisplayName,
 		Published:   p.PublishedAt.In(loc),
@@ -167,6 +168,43 @@ func (r *Renderer) feedEntry(p *blog.Post, st blog.Settings, loc *time.Location)
 		e.Tags = append(e.Tags, t.Name)
 	}
 	return e
+}
+
+// absCache keeps the last fragments absolutize made: a post is in the
+// feed of the site and of each of its tags, each in three formats, and a
+// static build renders them all at once. Its key is the fragment itself
+// (hashing it costs far less than parsing it), so a changed post can never
+// get an old result; it is emptied when full.
+type absCache struct {
+	mu sync.Mutex
+	m  map[absKey]string
+}
+
+type absKey struct{ fragment, pageURL string }
+
+// absCacheMax is how many fragments absCache keeps: the feeds of a few
+// dozen tags (two fragments for each of their 20 posts).
+const absCacheMax = 2048
+
+func (c *absCache) get(r *Renderer, fragment, pageURL string) string {
+	if !strings.Contains(fragment, "=") {
+		return fragment // nothing to do, nothing to keep
+	}
+	k := absKey{fragment, pageURL}
+	c.mu.Lock()
+	v, ok := c.m[k]
+	c.mu.Unlock()
+	if ok {
+		return v
+	}
+	v = r.absolutize(fragment, pageURL)
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= absCacheMax {
+		c.m = make(map[absKey]string, 64)
+	}
+	c.m[k] = v
+	c.mu.Unlock()
+	return v
 }
 
 // urlAttrs are the attributes whose values are URLs, made absolute in

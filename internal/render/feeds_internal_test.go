@@ -62,3 +62,27 @@ func TestXMLText(t *testing.T) {
 		}
 	}
 }
+
+// TestAbsCache: the cache gives what absolutize gives, for the fragment
+// and page asked, also after it fills up.
+func TestAbsCache(t *testing.T) {
+	r := &Renderer{base: "https://blog.example.org"}
+	frag := func(i int) string {
+		return `<a href="x` + strings.Repeat("y", i%7) + `">x</a><img src="/i` + string(rune('a'+i%26)) + `.png">`
+	}
+	page := func(i int) string { return "https://blog.example.org/p" + string(rune('a'+i%3)) + "/" }
+	for round := range 2 {
+		for i := range absCacheMax + 100 {
+			got, want := r.absFeed.get(r, frag(i), page(i)), r.absolutize(frag(i), page(i))
+			if got != want {
+				t.Fatalf("round %d, %d: got %s, want %s", round, i, got, want)
+			}
+		}
+	}
+	if n := len(r.absFeed.m); n == 0 || n > absCacheMax {
+		t.Errorf("%d fragments kept", n)
+	}
+	if got := r.absFeed.get(r, "<p>plain</p>", page(0)); got != "<p>plain</p>" {
+		t.Errorf("plain fragment: %s", got)
+	}
+}

@@ -36,6 +36,8 @@ type Renderer struct {
 	clock blog.Clock
 	// sitemapLimit is the most URLs per sitemap file (SetSitemapLimit).
 	sitemapLimit int
+	// abs keeps the feed content made absolute lately (feeds.go).
+	absFeed absCache
 }
 
 // New returns a renderer reading from src. baseURL makes every absolute URL

@@ -616,8 +616,16 @@ func (b *builder) mkdirFor(full string) error {
 	if ok {
 		return nil
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("output: %w", err)
+	// Most folders are new ones in a folder that exists: one system call
+	// where MkdirAll makes three.
+	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("output: %w", err)
+		}
+	} else if err != nil {
+		if fi, serr := os.Stat(dir); serr != nil || !fi.IsDir() {
+			return fmt.Errorf("output: %s is not a folder", dir)
+		}
 	}
 	b.mu.Lock()
 	b.dirs[dir] = true
