@@ -104,7 +104,7 @@ func TestEditorPublish(t *testing.T) {
 	}
 	res, page := c.get("/admin/posts/" + p.ID + "?done=published")
 	for _, want := range []string{`<p class="notice" role="status">Published.</p>`, `value="Hello, editor"`, `value="hello-editor"`, `value="Go, New tag"`,
-		`<input type="hidden" name="version" value="1">`, `<div class="toolbar" id="body-toolbar"></div>`, `<textarea id="body" name="body"`, "<p>Second part.</p>"} {
+		`<input type="hidden" name="version" value="1">`, `<div class="toolbar" id="body-toolbar">`, `data-media-upload="body"`, `<textarea id="body" name="body"`, "<p>Second part.</p>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("editor page (%d) lacks %s", res.StatusCode, want)
 		}
