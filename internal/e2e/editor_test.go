@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -285,5 +286,29 @@ func TestEditorWithoutJavaScript(t *testing.T) {
 	}
 	if _, _, front := visit(t, base+"/"); !strings.Contains(front, "By hand") {
 		t.Error("the post saved without JavaScript is not on the front page")
+	}
+
+	// An image without JavaScript: the editor's link leads to the media
+	// library's form, which gives the Markdown to paste.
+	file := filepath.Join(t.TempDir(), "by-hand.png")
+	if err := os.WriteFile(file, gradientPNG(t, 600, 300), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/admin/posts/new"), chromedp.WaitVisible(chromedp.ID("body")),
+		chromedp.Click(chromedp.CSS(`#media-hint a`)), chromedp.WaitVisible(chromedp.ID("file")),
+		chromedp.SetUploadFiles(chromedp.ID("file"), []string{file}), chromedp.Click(chromedp.CSS(`form[action="/admin/media"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`li.media-item code`)),
+	); err != nil {
+		t.Fatalf("uploading without JavaScript: %v", err)
+	}
+	md, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`li.media-item code`)))
+	if err != nil || !strings.HasPrefix(md, "![by hand](/media/") {
+		t.Fatalf("the library's Markdown %q (%v)", md, err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/admin/posts/new"), chromedp.WaitVisible(chromedp.ID("body")),
+		fill(map[string]string{"title": "With a picture", "body": md, "status": "published"}),
+		chromedp.Click(chromedp.CSS(`button[value="save"]`)), chromedp.WaitVisible(chromedp.CSS(`#preview img[srcset]`)),
+	); err != nil {
+		t.Fatalf("publishing the pasted Markdown: %v", err)
 	}
 }
