@@ -51,12 +51,7 @@ func TestEditorImages(t *testing.T) {
 	consoleErrors := testkit.ConsoleErrors(ctx)
 	ctx, cancel := context.WithTimeout(ctx, 4*time.Minute)
 	defer cancel()
-	must := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
+	must := mustDo(t, ctx)
 	eval := func(js string) string {
 		t.Helper()
 		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise))
@@ -76,9 +71,7 @@ func TestEditorImages(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	must("logging in", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+"/admin/login"), chromedp.WaitVisible(chromedp.ID("login")),
-		fill(map[string]string{"login": login, "password": password}),
-		chromedp.Click(chromedp.CSS(`form.card button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`nav a[href="/admin/posts"]`)))
+	must("logging in", chromedp.EmulateViewport(1280, 900), logIn(base, login, password))
 	must("opening the editor", chromedp.Navigate(base+"/admin/posts/new"),
 		chromedp.WaitVisible(chromedp.CSS(`button[data-media-upload="body"]`)),
 		fill(map[string]string{"title": "The harbour", "body": "At dusk:\n\n"}),

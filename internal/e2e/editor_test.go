@@ -75,12 +75,7 @@ func TestEditorFlow(t *testing.T) {
 	consoleErrors := testkit.ConsoleErrors(ctx)
 	ctx, cancel := context.WithTimeout(ctx, 4*time.Minute)
 	defer cancel()
-	must := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
+	must := mustDo(t, ctx)
 	text := func(sel string) string {
 		t.Helper()
 		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
@@ -90,9 +85,7 @@ func TestEditorFlow(t *testing.T) {
 		return s
 	}
 
-	must("logging in", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+"/admin/login"), chromedp.WaitVisible(chromedp.ID("login")),
-		fill(map[string]string{"login": login, "password": password}),
-		chromedp.Click(chromedp.CSS(`form.card button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`nav a[href="/admin/posts"]`)))
+	must("logging in", chromedp.EmulateViewport(1280, 900), logIn(base, login, password))
 
 	// A post with Go code before <!--more-->: the live preview highlights it.
 	body := "Some Go first:\n\n```go\nfunc main() {\n\tfmt.Println(\"hi\")\n}\n```\n\n<!--more-->\n\nThe rest of the notes."
@@ -246,6 +239,24 @@ func TestEditorFlow(t *testing.T) {
 	if len(errs) > 0 {
 		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
 	}
+}
+
+// mustDo returns a func that runs steps in the tab ctx, failing the test
+// with what was being done.
+func mustDo(t *testing.T, ctx context.Context) func(what string, steps ...chromedp.Action[chromedp.Void]) {
+	return func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+}
+
+// logIn logs in through the login form, up to the admin's menu.
+func logIn(base, login, password string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(chromedp.Navigate(base+"/admin/login"), chromedp.WaitVisible(chromedp.ID("login")),
+		fill(map[string]string{"login": login, "password": password}),
+		chromedp.Click(chromedp.CSS(`form.card button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`nav a[href="/admin/posts"]`)))
 }
 
 // evalVoid runs the body of a function in the page, awaiting what it
