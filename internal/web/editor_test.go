@@ -196,12 +196,13 @@ func TestEditorConflict(t *testing.T) {
 	if res, _ := ed.post("/admin/posts/"+p.ID, postForm("Shared", "line one\nthe editor's line", blog.StatusDraft, "version", "1")); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("first save: %d", res.StatusCode)
 	}
-	res, page := own.post("/admin/posts/"+p.ID, postForm("Shared", "line one\nthe owner's line", blog.StatusDraft, "version", "1"))
+	res, page := own.post("/admin/posts/"+p.ID, postForm("Shared", "line one\nthe owner's line", blog.StatusDraft, "version", "1", "featured", ""))
 	if res.StatusCode != http.StatusConflict {
 		t.Fatalf("second save: %d", res.StatusCode)
 	}
 	for _, want := range []string{"was saved by someone else", "the owner&#39;s line", "the editor&#39;s line",
-		"<del>− the editor&#39;s line</del>", "<ins>+ the owner&#39;s line</ins>", `<input type="hidden" name="version" value="2">`, `href="/admin/posts/` + p.ID + `"`} {
+		"<del>− the editor&#39;s line</del>", "<ins>+ the owner&#39;s line</ins>", `<input type="hidden" name="version" value="2">`, `href="/admin/posts/` + p.ID + `"`,
+		`<input type="hidden" name="featured" value="">`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("conflict page lacks %s", want)
 		}
