@@ -54,7 +54,9 @@ func TestEveryPageRenders(t *testing.T) {
 		"posts": postsPage{Kind: blog.KindPost, Base: "/admin/posts", Status: blog.StatusTrashed, Tabs: []statusTab{{Label: "All", Count: 3, URL: "/admin/posts", Current: true}},
 			Authors: []*blog.User{u}, Posts: []*blog.Post{post}, Total: 30, Page: 2, Newer: "/admin/posts", Older: "/admin/posts?page=3", Loc: time.UTC, Labels: statusLabels, CanWrite: true},
 		"editor": editorPage{Post: post, Form: formOf(post, time.UTC), Action: "/admin/posts/" + post.ID, TimeZone: "UTC", Autosave: true, CanTrash: true,
-			Statuses: []statusOption{{Value: blog.StatusDraft, Label: "Draft", Selected: true}}, Preview: "<p>Hello</p>"},
+			Statuses: []statusOption{{Value: blog.StatusDraft, Label: "Draft", Selected: true}}, Preview: "<p>Hello</p>", MediaLink: "/admin/media",
+			Featured: featuredField{URL: "/media/x.png", Choices: []featuredChoice{{Hash: "0123456789abcdef0123456789abcdef", Name: "photo.jpg",
+				Thumb: "/media/0123456789abcdef0123456789abcdef-480.jpg", Width: 800, Height: 600, Checked: true, Current: true}}}},
 		"conflict":  conflictPage{Post: post, Yours: formOf(post, time.UTC), Current: formOf(post, time.UTC), Diff: lineDiff([]string{"a", "b"}, []string{"a", "c"})},
 		"revisions": revisionsPage{Post: post, Revisions: []blog.Revision{{ID: 1, PostID: post.ID, Version: 1, Title: "Old", AuthorID: 1, CreatedAt: now}}, Loc: time.UTC},
 		"revision": revisionPage{Post: post, Revision: blog.Revision{ID: 1, PostID: post.ID, Version: 1, Title: "Old", CreatedAt: now},
@@ -76,6 +78,7 @@ func TestEveryPageRenders(t *testing.T) {
 			Markdown: "![photo](/media/0123456789abcdef0123456789abcdef.jpg)",
 			Uses:     []blog.MediaUse{{Post: blog.PostRef{Title: "A post", Path: "/2026/01/a-post/"}, Status: blog.StatusPublished, Featured: true}}}}},
 		"media_delete":   deletePage{Media: testMedia(now), Img: testMedia(now).Image(), Uses: []blog.MediaUse{{Post: blog.PostRef{Title: "A draft"}, Status: blog.StatusDraft}}},
+		"media_upload":   mediaPage{Limit: "20 MB"},
 		"media_uploaded": uploadedPage{Files: []uploaded{{Markdown: "![photo](/media/0123456789abcdef0123456789abcdef.jpg)"}}},
 	}
 	public := map[string]bool{"login": true, "login_code": true, "setup": true, "invite": true, "reset": true, "message": true}

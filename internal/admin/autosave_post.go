@@ -64,6 +64,10 @@ func (a *Admin) Autosave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.Status = blog.StatusDraft
+	if err := a.checkFeatured(r.Context(), f); err != nil {
+		failed(err)
+		return
+	}
 	if err := apply(f, p, u, a.clock.Now(), a.location(r)); err != nil {
 		failed(err)
 		return

@@ -23,7 +23,30 @@ type editorPage struct {
 	// only when its writer saves.
 	Autosave bool
 	CanTrash bool
+	Featured featuredField
+	// MediaLink is where to upload without JavaScript: the library, or
+	// the upload page for those who cannot see it.
+	MediaLink string
 }
+
+// featuredField is the featured image's part of the editor: recent
+// uploads to choose from (with the chosen one, wherever it is in the
+// library), or an address typed.
+type featuredField struct {
+	Choices []featuredChoice
+	None    bool   // "no featured image" is the checked choice
+	URL     string // the address typed, shown again after an error
+}
+
+// featuredChoice is one image of the list.
+type featuredChoice struct {
+	Hash, Name, Thumb string
+	Width, Height     int
+	Checked, Current  bool // chosen in the form; the post's stored image
+}
+
+// featuredChoices is how many recent uploads the editor offers.
+const featuredChoices = 12
 
 // statusOption is one choice of the status field.
 type statusOption struct {
@@ -47,6 +70,11 @@ func (a *Admin) showEditor(w http.ResponseWriter, r *http.Request, status int, p
 	loc := a.location(r)
 	page := editorPage{Post: p, Form: f, Statuses: opts, TimeZone: loc.String(), Preview: preview,
 		Autosave: p.ID == "" || p.Status == blog.StatusDraft, CanTrash: p.ID != "" && p.Status != blog.StatusTrashed && auth.CanSetStatus(u, p, blog.StatusTrashed)}
+	page.Featured = a.featuredField(r, p, f)
+	page.MediaLink = "/admin/media/upload"
+	if auth.Can(u.Role, auth.PermMedia) {
+		page.MediaLink = "/admin/media"
+	}
 	title := "Edit “" + p.Title + "”"
 	switch {
 	case p.ID != "":
@@ -65,4 +93,44 @@ func navOf(k blog.Kind) string {
 		return "pages"
 	}
 	return "posts"
+}
+
+// featuredField lists the newest uploads (the whole library's for those
+// who may see it, else the writer's own) and the chosen and stored images
+// wherever they are in the library.
+func (a *Admin) featuredField(r *http.Request, p *blog.Post, f postForm) featuredField {
+	u := identity(r).User
+	chosen := f.Featured
+	if f.FeaturedURL != "" && p.Featured != nil {
+		chosen = p.Featured.Hash // the typed address is shown in its field
+	} else if f.FeaturedURL != "" {
+		chosen = ""
+	}
+	var stored string
+	if p.Featured != nil {
+		stored = p.Featured.Hash
+	}
+	ff := featuredField{None: chosen == "", URL: f.FeaturedURL}
+	if a.posts == nil {
+		return ff
+	}
+	all, err := a.posts.ListMedia(r.Context())
+	if err != nil {
+		a.log.Warn("admin: listing media for the editor", "error", err)
+		return ff
+	}
+	everyone := auth.Can(u.Role, auth.PermMedia)
+	var pinned []featuredChoice
+	for _, m := range all {
+		c := featuredChoice{Hash: m.Hash, Name: m.OriginalName, Thumb: thumbOf(m), Width: m.Width, Height: m.Height,
+			Checked: m.Hash == chosen, Current: m.Hash == stored}
+		switch {
+		case c.Checked || c.Current:
+			pinned = append(pinned, c)
+		case len(ff.Choices) < featuredChoices && (everyone || m.UploaderID == u.ID):
+			ff.Choices = append(ff.Choices, c)
+		}
+	}
+	ff.Choices = append(pinned, ff.Choices...)
+	return ff
 }

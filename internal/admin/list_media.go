@@ -45,11 +45,8 @@ func (a *Admin) listMedia(w http.ResponseWriter, r *http.Request, status int, er
 			page := mediaPage{Limit: a.media.LimitText()}
 			for _, m := range all {
 				img := m.Image()
-				it := mediaItem{Media: m, Img: img, Thumb: img.Src(), Uses: byHash[m.Hash],
+				it := mediaItem{Media: m, Img: img, Thumb: thumbOf(m), Uses: byHash[m.Hash],
 					Markdown: "![" + altOf(m.OriginalName) + "](" + img.Src() + ")"}
-				if len(m.Variants) > 0 {
-					it.Thumb = img.VariantSrc(m.Variants[0].Width)
-				}
 				page.Items = append(page.Items, it)
 			}
 			a.render(w, r, status, "media", view{Title: "Media", Nav: "media", Notice: notice(r), Error: errMsg, Data: page})
@@ -57,4 +54,14 @@ func (a *Admin) listMedia(w http.ResponseWriter, r *http.Request, status int, er
 		}
 	}
 	a.render(w, r, StatusOf(err), "message", view{Title: "Media", Error: a.message(r, err)})
+}
+
+// thumbOf is the address of a file's thumbnail: its smallest copy made,
+// else the file itself.
+func thumbOf(m *blog.Media) string {
+	img := m.Image()
+	if len(m.Variants) > 0 {
+		return img.VariantSrc(m.Variants[0].Width)
+	}
+	return img.Src()
 }

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -88,6 +89,12 @@ type postForm struct {
 	PublishAt                                     string // datetime-local, in the blog's time zone
 	Pinned                                        bool
 	Version                                       int
+	// Featured is the hash of the featured image, "" for none; the radio
+	// choice, or the file FeaturedURL names when one was typed (it wins).
+	// FeaturedSet is false when the form did not have the field (the
+	// stored image is kept).
+	Featured, FeaturedURL string
+	FeaturedSet           bool
 }
 
 // readPostForm reads the editor's fields; a malformed version is an
@@ -107,7 +114,41 @@ func readPostForm(r *http.Request) (postForm, error) {
 		}
 		f.Version = n
 	}
+	if _, ok := r.PostForm["featured"]; ok {
+		f.Featured, f.FeaturedSet = r.PostFormValue("featured"), true
+		if f.Featured != "" {
+			if _, _, _, ok := blog.ParseMediaName(f.Featured + ".png"); !ok {
+				return f, blog.Errorf(blog.EINVALID, "Featured image: %q is not a file of the media library; choose one of the list.", f.Featured)
+			}
+		}
+	}
+	if u := strings.TrimSpace(r.PostFormValue("featured_url")); u != "" {
+		f.FeaturedURL, f.FeaturedSet = u, true
+		h, err := featuredHash(u)
+		if err != nil {
+			return f, err
+		}
+		f.Featured = h
+	}
 	return f, nil
+}
+
+// featuredHash is the hash of the library file an address names: a path
+// or URL ending in /media/HASH.ext (or a smaller copy's -WIDTH.ext), or
+// the file name alone.
+func featuredHash(u string) (string, error) {
+	name := u
+	if i := strings.IndexAny(name, "?#"); i >= 0 {
+		name = name[:i]
+	}
+	if i := strings.LastIndex(name, "/media/"); i >= 0 {
+		name = name[i+len("/media/"):]
+	}
+	h, _, _, ok := blog.ParseMediaName(name)
+	if !ok {
+		return "", blog.Errorf(blog.EINVALID, "Featured image: %q is not the address of a library image (like /media/ followed by 32 hex digits and .jpg, .png or .gif); copy it from the media library.", u)
+	}
+	return h, nil
 }
 
 // formOf is the form of a stored post (what the editor shows).
@@ -124,10 +165,30 @@ func formOf(p *blog.Post, loc *time.Location) postForm {
 		names[i] = t.Name
 	}
 	f.Tags = strings.Join(names, ", ")
+	if p.Featured != nil {
+		f.Featured = p.Featured.Hash
+	}
 	if !p.PublishedAt.IsZero() {
 		f.PublishAt = p.PublishedAt.In(loc).Format(dateTimeLocal)
 	}
 	return f
+}
+
+// checkFeatured refuses a featured image the media library does not have
+// (deleted since the editor was opened, or a mistyped address), before
+// anything is saved.
+func (a *Admin) checkFeatured(ctx context.Context, f postForm) error {
+	if !f.FeaturedSet || f.Featured == "" {
+		return nil
+	}
+	imgs, err := a.posts.MediaImages(ctx, []string{f.Featured})
+	if err != nil {
+		return err
+	}
+	if _, ok := imgs[f.Featured]; !ok {
+		return blog.Errorf(blog.EINVALID, "Featured image: the media library has no file %s (it was deleted, or never uploaded here). Nothing was saved.", f.Featured)
+	}
+	return nil
 }
 
 // maxDescription is the longest meta description accepted (search
@@ -182,6 +243,12 @@ func apply(f postForm, p *blog.Post, u *blog.User, now time.Time, loc *time.Loca
 	p.Title, p.Slug, p.Body, p.Excerpt, p.Description = f.Title, f.Slug, f.Body, f.Excerpt, f.Description
 	p.Status, p.Version = f.Status, f.Version
 	p.Pinned = f.Pinned && p.Kind == blog.KindPost
+	if f.FeaturedSet {
+		p.Featured = nil
+		if f.Featured != "" {
+			p.Featured = &blog.Image{Hash: f.Featured}
+		}
+	}
 	p.Tags = nil
 	for name := range strings.SplitSeq(f.Tags, ",") {
 		if name = strings.TrimSpace(name); name != "" {

@@ -36,6 +36,10 @@ func (a *Admin) SavePost(w http.ResponseWriter, r *http.Request) {
 		a.showEditor(w, r, http.StatusOK, &stored, f, template.HTML(rendered.HTML), "")
 		return
 	}
+	if err := a.checkFeatured(r.Context(), f); err != nil {
+		a.showEditor(w, r, StatusOf(err), &stored, f, "", a.message(r, err))
+		return
+	}
 	loc := a.location(r)
 	if err := apply(f, p, u, a.clock.Now(), loc); err != nil {
 		a.showEditor(w, r, StatusOf(err), &stored, f, "", a.message(r, err))

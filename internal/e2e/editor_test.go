@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -74,12 +75,7 @@ func TestEditorFlow(t *testing.T) {
 	consoleErrors := testkit.ConsoleErrors(ctx)
 	ctx, cancel := context.WithTimeout(ctx, 4*time.Minute)
 	defer cancel()
-	must := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
+	must := mustDo(t, ctx)
 	text := func(sel string) string {
 		t.Helper()
 		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
@@ -89,9 +85,7 @@ func TestEditorFlow(t *testing.T) {
 		return s
 	}
 
-	must("logging in", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+"/admin/login"), chromedp.WaitVisible(chromedp.ID("login")),
-		fill(map[string]string{"login": login, "password": password}),
-		chromedp.Click(chromedp.CSS(`form.card button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`nav a[href="/admin/posts"]`)))
+	must("logging in", chromedp.EmulateViewport(1280, 900), logIn(base, login, password))
 
 	// A post with Go code before <!--more-->: the live preview highlights it.
 	body := "Some Go first:\n\n```go\nfunc main() {\n\tfmt.Println(\"hi\")\n}\n```\n\n<!--more-->\n\nThe rest of the notes."
@@ -247,6 +241,24 @@ func TestEditorFlow(t *testing.T) {
 	}
 }
 
+// mustDo returns a func that runs steps in the tab ctx, failing the test
+// with what was being done.
+func mustDo(t *testing.T, ctx context.Context) func(what string, steps ...chromedp.Action[chromedp.Void]) {
+	return func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+}
+
+// logIn logs in through the login form, up to the admin's menu.
+func logIn(base, login, password string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(chromedp.Navigate(base+"/admin/login"), chromedp.WaitVisible(chromedp.ID("login")),
+		fill(map[string]string{"login": login, "password": password}),
+		chromedp.Click(chromedp.CSS(`form.card button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`nav a[href="/admin/posts"]`)))
+}
+
 // evalVoid runs the body of a function in the page, awaiting what it
 // returns.
 func evalVoid(js string) chromedp.Action[chromedp.Void] {
@@ -285,5 +297,29 @@ func TestEditorWithoutJavaScript(t *testing.T) {
 	}
 	if _, _, front := visit(t, base+"/"); !strings.Contains(front, "By hand") {
 		t.Error("the post saved without JavaScript is not on the front page")
+	}
+
+	// An image without JavaScript: the editor's link leads to the media
+	// library's form, which gives the Markdown to paste.
+	file := filepath.Join(t.TempDir(), "by-hand.png")
+	if err := os.WriteFile(file, gradientPNG(t, 600, 300), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/admin/posts/new"), chromedp.WaitVisible(chromedp.ID("body")),
+		chromedp.Click(chromedp.CSS(`#media-hint a`)), chromedp.WaitVisible(chromedp.ID("file")),
+		chromedp.SetUploadFiles(chromedp.ID("file"), []string{file}), chromedp.Click(chromedp.CSS(`form[action="/admin/media"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`li.media-item code`)),
+	); err != nil {
+		t.Fatalf("uploading without JavaScript: %v", err)
+	}
+	md, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`li.media-item code`)))
+	if err != nil || !strings.HasPrefix(md, "![by hand](/media/") {
+		t.Fatalf("the library's Markdown %q (%v)", md, err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/admin/posts/new"), chromedp.WaitVisible(chromedp.ID("body")),
+		fill(map[string]string{"title": "With a picture", "body": md, "status": "published"}),
+		chromedp.Click(chromedp.CSS(`button[value="save"]`)), chromedp.WaitVisible(chromedp.CSS(`#preview img[srcset]`)),
+	); err != nil {
+		t.Fatalf("publishing the pasted Markdown: %v", err)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/base64"
 	"image"
-	"image/color"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -37,18 +36,8 @@ func TestMediaLibraryUpload(t *testing.T) {
 	defer cancel()
 	const password = "the owner's long passphrase"
 
-	img := image.NewNRGBA(image.Rect(0, 0, 1200, 800))
-	for y := 0; y < 800; y++ {
-		for x := 0; x < 1200; x++ {
-			img.Set(x, y, color.NRGBA{uint8(x / 5), uint8(y / 4), 90, 255})
-		}
-	}
-	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
-		t.Fatal(err)
-	}
 	file := filepath.Join(t.TempDir(), "harbour-at-dusk.png")
-	if err := os.WriteFile(file, b.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(file, gradientPNG(t, 1200, 800), 0o644); err != nil {
 		t.Fatal(err)
 	}
 

@@ -194,6 +194,7 @@ var adminRoutes = []struct {
 	{"POST /admin/posts/{id}/delete", "/admin/posts/no-such-post/delete", auth.PermWriteDrafts},
 	{"GET /admin/media", "/admin/media", auth.PermMedia},
 	{"POST /admin/media", "/admin/media", auth.PermWriteDrafts},
+	{"GET /admin/media/upload", "/admin/media/upload", auth.PermWriteDrafts},
 	{"POST /admin/media/{hash}/delete", "/admin/media/0123456789abcdef0123456789abcdef/delete", auth.PermMedia},
 }
 

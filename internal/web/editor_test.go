@@ -104,7 +104,7 @@ func TestEditorPublish(t *testing.T) {
 	}
 	res, page := c.get("/admin/posts/" + p.ID + "?done=published")
 	for _, want := range []string{`<p class="notice" role="status">Published.</p>`, `value="Hello, editor"`, `value="hello-editor"`, `value="Go, New tag"`,
-		`<input type="hidden" name="version" value="1">`, `<div class="toolbar" id="body-toolbar"></div>`, `<textarea id="body" name="body"`, "<p>Second part.</p>"} {
+		`<input type="hidden" name="version" value="1">`, `<div class="toolbar" id="body-toolbar">`, `data-media-upload="body"`, `<textarea id="body" name="body"`, "<p>Second part.</p>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("editor page (%d) lacks %s", res.StatusCode, want)
 		}
@@ -196,12 +196,13 @@ func TestEditorConflict(t *testing.T) {
 	if res, _ := ed.post("/admin/posts/"+p.ID, postForm("Shared", "line one\nthe editor's line", blog.StatusDraft, "version", "1")); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("first save: %d", res.StatusCode)
 	}
-	res, page := own.post("/admin/posts/"+p.ID, postForm("Shared", "line one\nthe owner's line", blog.StatusDraft, "version", "1"))
+	res, page := own.post("/admin/posts/"+p.ID, postForm("Shared", "line one\nthe owner's line", blog.StatusDraft, "version", "1", "featured", ""))
 	if res.StatusCode != http.StatusConflict {
 		t.Fatalf("second save: %d", res.StatusCode)
 	}
 	for _, want := range []string{"was saved by someone else", "the owner&#39;s line", "the editor&#39;s line",
-		"<del>− the editor&#39;s line</del>", "<ins>+ the owner&#39;s line</ins>", `<input type="hidden" name="version" value="2">`, `href="/admin/posts/` + p.ID + `"`} {
+		"<del>− the editor&#39;s line</del>", "<ins>+ the owner&#39;s line</ins>", `<input type="hidden" name="version" value="2">`, `href="/admin/posts/` + p.ID + `"`,
+		`<input type="hidden" name="featured" value="">`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("conflict page lacks %s", want)
 		}

@@ -79,6 +79,7 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle("POST /admin/posts/{id}/delete", a.Gate(auth.PermWriteDrafts, a.DeletePost))
 		mux.Handle("GET /admin/media", a.Gate(auth.PermMedia, a.ListMedia))
 		mux.Handle("POST /admin/media", a.Gate(auth.PermWriteDrafts, a.UploadMedia))
+		mux.Handle("GET /admin/media/upload", a.Gate(auth.PermWriteDrafts, a.ShowMediaUpload))
 		mux.Handle("POST /admin/media/{hash}/delete", a.Gate(auth.PermMedia, a.DeleteMedia))
 	}
 	return s.observe(s.cachedFirst(s.recoverPanics(s.limitRequest(mux))))

@@ -7,9 +7,11 @@
 // "![alt](/media/…)" is inserted at the textarea's cursor for each. The
 // alt text is asked for first (a prompt prefilled from the file name).
 // window.OctavoMedia.upload(file, textarea) does the same for a File, for
-// drag-and-drop and paste handlers; window.OctavoMedia.attach(root) wires
-// elements added to the page later. Errors are shown in the element with
-// id "media-status" when there is one (role="status"), else alerted.
+// other scripts; window.OctavoMedia.attach(root) wires elements added to
+// the page later. The button's textarea also takes images dropped on it
+// or pasted into it. Progress and errors are shown in the element with
+// id "media-status" when there is one (role="status"); without it errors
+// are alerted.
 (function () {
   'use strict';
   function csrf() {
@@ -22,6 +24,7 @@
     var status = document.getElementById('media-status');
     if (status) {
       status.textContent = text;
+      status.classList.toggle('error', !!isError);
     } else if (text && isError) {
       window.alert(text);
     }
@@ -51,19 +54,24 @@
       credentials: 'same-origin',
       headers: { 'Accept': 'application/json', 'X-CSRF-Token': csrf() }
     }).then(function (res) {
-      return res.json().then(function (data) {
+      // The server answers JSON; a proxy in front of it may answer a page.
+      return res.text().then(function (text) {
+        var data = {};
+        try { data = JSON.parse(text); } catch (e) { data = {}; }
         if (!res.ok || !data.files) {
-          throw new Error(data.error || 'The upload failed (' + res.status + ').');
+          throw new Error(data.error || 'The upload failed (' + res.status + ' ' + res.statusText + ').');
         }
         return data.files;
       });
+    }, function () {
+      throw new Error('The upload failed: the server could not be reached.');
     }).then(function (files) {
       files.forEach(function (f) {
         var alt = window.prompt('Describe the image for people who cannot see it (alt text):', f.markdown.slice(2, f.markdown.indexOf('](')));
         alt = (alt === null ? '' : alt).replace(/[\[\]]/g, '');
         insertAtCursor(textarea, '![' + alt + '](' + f.url + ')');
       });
-      say('');
+      say(files.length === 1 ? 'Inserted ' + files[0].name + '.' : 'Inserted ' + files.length + ' images.');
       return files;
     }).catch(function (err) {
       say(err.message, true);
@@ -92,10 +100,53 @@
       input.click();
     });
     input.addEventListener('change', function () {
-      Array.prototype.reduce.call(input.files, function (chain, file) {
-        return chain.then(function () { return upload(file, textarea); });
-      }, Promise.resolve()).catch(function () {}).then(function () { input.value = ''; });
+      uploadAll(input.files, textarea).then(function () { input.value = ''; });
     });
+    // Images dropped on the text or pasted into it are uploaded too, and
+    // their Markdown goes where the cursor is (for a drop: where it was).
+    textarea.addEventListener('dragover', function (event) {
+      if (hasFiles(event.dataTransfer)) {
+        event.preventDefault();
+        event.dataTransfer.dropEffect = 'copy';
+        textarea.classList.add('dropping');
+      }
+    });
+    textarea.addEventListener('dragleave', function () { textarea.classList.remove('dropping'); });
+    textarea.addEventListener('drop', function (event) {
+      textarea.classList.remove('dropping');
+      var files = images(event.dataTransfer);
+      if (files.length) {
+        event.preventDefault();
+        uploadAll(files, textarea);
+      } else if (hasFiles(event.dataTransfer)) {
+        event.preventDefault();
+        say('Only images can be dropped here: JPEG, PNG, GIF or WebP.', true);
+      }
+    });
+    textarea.addEventListener('paste', function (event) {
+      var files = images(event.clipboardData);
+      if (files.length) {
+        event.preventDefault(); // not the image's name as text
+        uploadAll(files, textarea);
+      }
+    });
+  }
+  // uploadAll uploads files one after the other, stopping at the first
+  // refusal (shown in the status line).
+  function uploadAll(files, textarea) {
+    return Array.prototype.reduce.call(files, function (chain, file) {
+      return chain.then(function () { return upload(file, textarea); });
+    }, Promise.resolve()).catch(function () {});
+  }
+  function hasFiles(dt) {
+    return !!dt && Array.prototype.indexOf.call(dt.types || [], 'Files') >= 0;
+  }
+  // images are the image files a drop or a paste carries.
+  function images(dt) {
+    if (!dt || !dt.files) {
+      return [];
+    }
+    return Array.prototype.filter.call(dt.files, function (f) { return /^image\//.test(f.type); });
   }
   window.OctavoMedia = { upload: upload, insertAtCursor: insertAtCursor, attach: attach };
   attach(document);
