@@ -63,6 +63,7 @@ func Run(t *testing.T, open Open) {
 		{"DuplicateUser", testDuplicateUser},
 		{"Accounts", accountsSuite(open)},
 		{"Search", searchSuite(open)},
+		{"Import", importSuite(open)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
