@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -365,6 +366,23 @@ func (s *Store) importTx(ctx context.Context, posts []*blog.Post) error {
 	}
 	defer tx.Rollback()
 	s.queries.Add(1)
+	// The batch's new tags first, in slug order: two imports creating the
+	// same tags wait for each other instead of deadlocking (PostgreSQL).
+	var tags []blog.Tag
+	for _, p := range posts {
+		for _, t := range p.Tags {
+			if t.Slug != "" {
+				tags = append(tags, t)
+			}
+		}
+	}
+	slices.SortFunc(tags, func(a, b blog.Tag) int { return strings.Compare(a.Slug, b.Slug) })
+	tags = slices.CompactFunc(tags, func(a, b blog.Tag) bool { return a.Slug == b.Slug })
+	for i := range tags {
+		if err := resolveTag(ctx, tx, &tags[i]); err != nil {
+			return err
+		}
+	}
 	for _, p := range posts {
 		if err := savePost(ctx, tx, p); err != nil {
 			var be *blog.Error
@@ -465,10 +483,8 @@ func savePost(ctx context.Context, tx rebindTx, p *blog.Post) error {
 		if t.Slug == "" {
 			return blog.Errorf(blog.EINVALID, "tag %q: a tag needs at least one letter or digit", t.Name)
 		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO tags (slug, name) VALUES (?, ?)
-			ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug RETURNING id, name`, t.Slug, t.Name).Scan(&t.ID, &t.Name)
-		if err != nil {
-			return dbError(err, "saving tags")
+		if err := resolveTag(ctx, tx, t); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO post_tags (post_id, tag_id, position, kind, live, published_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 			p.ID, t.ID, i, p.Kind, p.Status == blog.StatusPublished || p.Status == blog.StatusScheduled, ms(p.PublishedAt)); err != nil {
@@ -479,6 +495,25 @@ func savePost(ctx context.Context, tx rebindTx, p *blog.Post) error {
 		return err
 	}
 	return saveRevision(ctx, tx, p)
+}
+
+// resolveTag sets t's id, and its name as stored, creating the tag when
+// no tag has its slug. An existing tag is only read, never written: a save
+// locks no tag row, so concurrent saves and imports of posts sharing tags
+// do not wait for each other (PostgreSQL: an upsert that updated the row
+// took a lock that deadlocked against the key-share locks of post_tags'
+// foreign key in another transaction).
+func resolveTag(ctx context.Context, tx rebindTx, t *blog.Tag) error {
+	const read = `SELECT id, name FROM tags WHERE slug = ?`
+	err := tx.QueryRowContext(ctx, read, t.Slug).Scan(&t.ID, &t.Name)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = tx.QueryRowContext(ctx, `INSERT INTO tags (slug, name) VALUES (?, ?) ON CONFLICT (slug) DO NOTHING RETURNING id, name`,
+			t.Slug, t.Name).Scan(&t.ID, &t.Name)
+		if errors.Is(err, sql.ErrNoRows) { // another writer made it meanwhile
+			err = tx.QueryRowContext(ctx, read, t.Slug).Scan(&t.ID, &t.Name)
+		}
+	}
+	return dbError(err, "saving tags")
 }
 
 // StalePosts returns up to limit posts and pages (any status) whose stored
