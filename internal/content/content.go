@@ -38,6 +38,12 @@ type Service struct {
 	md      *markdown.Renderer
 	clock   blog.Clock
 	changed func(keys []string) // told after every committed write
+
+	// importing lets one Import write at a time: SQLite has one writer
+	// (a second would wait past its busy timeout behind a large batch),
+	// and on PostgreSQL two batches that share paths or new tags would
+	// lock them in different orders.
+	importing sync.Mutex
 }
 
 // New returns a service. changed is called with the dependency keys of
@@ -85,7 +91,8 @@ func (s *Service) Save(ctx context.Context, p *blog.Post) error {
 // once and writes them in one transaction (the store's ImportPosts): for
 // importers and bulk loads, which call it with batches of a few hundred.
 // It is all or nothing: on an error nothing of the batch is written, and
-// the error names the post. It tells the cache that every page changed,
+// the error names the post. Several Imports may run at once: they render
+// together and write one after the other. It tells the cache that every page changed,
 // rather than reading each post's neighbours.
 func (s *Service) Import(ctx context.Context, posts []*blog.Post) error {
 	if len(posts) == 0 {
@@ -118,7 +125,10 @@ func (s *Service) Import(ctx context.Context, posts []*blog.Post) error {
 			return named(posts[i], err)
 		}
 	}
-	if err := s.store.ImportPosts(ctx, posts); err != nil {
+	s.importing.Lock()
+	err := s.store.ImportPosts(ctx, posts)
+	s.importing.Unlock()
+	if err != nil {
 		return err
 	}
 	s.changed([]string{blog.DepSettings}) // every page
