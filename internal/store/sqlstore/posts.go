@@ -233,14 +233,20 @@ func (s *Store) Neighbours(ctx context.Context, p *blog.Post, now time.Time) (ol
 	if p.Kind != blog.KindPost {
 		return nil, nil, nil
 	}
+	// Each side is a range of posts_stream that starts at p: the older
+	// side's upper bound is p's own time (no later than now, so still only
+	// visible posts), the newer side's lower bound the row value of p. An
+	// OR of "earlier, or same time and smaller id" gave the planner no
+	// bound there, and it walked every post from one end of the stream
+	// to p (20–60 ms in the middle of 100,000 posts).
 	at, n := p.PublishedAt.UnixMilli(), now.UnixMilli()
 	rows, err := s.query(ctx, `SELECT * FROM (SELECT 'older', p.id, p.kind, p.title, p.path, p.published_at, p.updated_at FROM posts p
-			WHERE p.kind = 'post' AND`+visible+` AND (p.published_at < ? OR (p.published_at = ? AND p.id < ?))
+			WHERE p.kind = 'post' AND`+visible+` AND (p.published_at, p.id) < (?, ?)
 			ORDER BY p.published_at DESC, p.id DESC LIMIT 1) AS o
 		UNION ALL SELECT * FROM (SELECT 'newer', p.id, p.kind, p.title, p.path, p.published_at, p.updated_at FROM posts p
-			WHERE p.kind = 'post' AND`+visible+` AND (p.published_at > ? OR (p.published_at = ? AND p.id > ?))
+			WHERE p.kind = 'post' AND`+visible+` AND (p.published_at, p.id) > (?, ?)
 			ORDER BY p.published_at ASC, p.id ASC LIMIT 1) AS n`,
-		n, at, at, p.ID, n, at, at, p.ID)
+		min(n, at), at, p.ID, n, at, p.ID)
 	if err != nil {
 		return nil, nil, dbError(err, "reading neighbours")
 	}
