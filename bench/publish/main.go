@@ -9,7 +9,9 @@
 //
 // The clock starts just before the save and stops, for each server, at the
 // first answer that shows the post on both pages; the latency of a publish
-// is the slower server's. A poll is a plain GET (Accept-Encoding: gzip, as
+// is the slower server's. The time of the save itself (render, write,
+// commit, NOTIFY) and the time from its return to visible everywhere are
+// printed too. A poll is a plain GET (Accept-Encoding: gzip, as
 // browsers send), one server after the other, every -every. Probe posts
 // are published in the past hour (so they top the front page), tagged
 // "latency-probe"; -cleanup trashes and deletes them afterwards.
@@ -85,7 +87,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	svc := content.New(st, markdown.New(), blog.SystemClock{}, changed)
 	client := &http.Client{Timeout: 5 * time.Second}
 	stamp := time.Now().UTC().Format("150405")
-	var lat []time.Duration
+	var lat, writes, after []time.Duration
 	var probes []*blog.Post
 	defer func() {
 		if !*cleanup {
@@ -109,6 +111,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		if err := svc.Save(ctx, p); err != nil {
 			return err
 		}
+		saved := time.Since(start)
 		probes = append(probes, p)
 		seen := make([]time.Duration, len(srv))
 		for {
@@ -129,13 +132,20 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			time.Sleep(*every)
 		}
 		lat = append(lat, slices.Max(seen))
+		writes = append(writes, saved)
+		after = append(after, slices.Max(seen)-saved)
 		time.Sleep(*gap)
 	}
-	slices.Sort(lat)
-	q := func(f float64) time.Duration { return lat[min(len(lat)-1, int(f*float64(len(lat))))] }
-	fmt.Fprintf(out, "publish-to-visible on %d servers, %d publishes: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms\n",
-		len(srv), len(lat), ms(q(0.50)), ms(q(0.95)), ms(q(0.99)), ms(lat[len(lat)-1]))
+	fmt.Fprintf(out, "publish-to-visible on %d servers, %d publishes: %s (the save itself: %s; from its commit to visible everywhere: %s)\n",
+		len(srv), len(lat), quantiles(lat), quantiles(writes), quantiles(after))
 	return nil
+}
+
+// quantiles sorts d and describes it: p50, p95, p99, max in ms.
+func quantiles(d []time.Duration) string {
+	slices.Sort(d)
+	q := func(f float64) time.Duration { return d[min(len(d)-1, int(f*float64(len(d))))] }
+	return fmt.Sprintf("p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms", ms(q(0.50)), ms(q(0.95)), ms(q(0.99)), ms(d[len(d)-1]))
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
