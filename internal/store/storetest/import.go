@@ -29,17 +29,7 @@ func importSuite(open Open) func(*testing.T, Store, *content.Service, *blog.Fixe
 func importBatch() []*blog.Post {
 	var posts []*blog.Post
 	for _, d := range searchCorpus {
-		p := &blog.Post{Title: d.title, Body: d.body, Kind: d.kind, Status: d.status}
-		if p.Status == "" {
-			p.Status = blog.StatusPublished
-		}
-		if d.at != 0 {
-			p.PublishedAt = t0.Add(d.at)
-		}
-		for _, tg := range d.tags {
-			p.Tags = append(p.Tags, blog.Tag{Name: tg})
-		}
-		posts = append(posts, p)
+		posts = append(posts, d.post())
 	}
 	for i := range 3 {
 		posts = append(posts, published("Same title", t0.Add(-time.Duration(i+1)*time.Hour), "Go", "Clash"))
