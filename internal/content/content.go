@@ -92,8 +92,8 @@ func (s *Service) Save(ctx context.Context, p *blog.Post) error {
 // importers and bulk loads, which call it with batches of a few hundred.
 // It is all or nothing: on an error nothing of the batch is written, and
 // the error names the post. Several Imports may run at once: they render
-// together and write one after the other. It tells the cache that every page changed,
-// rather than reading each post's neighbours.
+// together and write one after the other. It tells the cache that every
+// page changed, rather than reading each post's neighbours.
 func (s *Service) Import(ctx context.Context, posts []*blog.Post) error {
 	if len(posts) == 0 {
 		return nil
