@@ -104,8 +104,8 @@ func benchPaths(b *testing.B, st store.Store) map[string]string {
 // (target: ≤ 5 ms each at 10,000 and 100,000 posts); the query count per
 // render is reported too.
 func BenchmarkRenderStored(b *testing.B) {
-	store, r := benchDB(b)
-	paths := benchPaths(b, store)
+	st, r := benchDB(b)
+	paths := benchPaths(b, st)
 	ctx := context.Background()
 	for _, name := range []string{"home", "tag", "post"} {
 		b.Run(name, func(b *testing.B) {
@@ -114,13 +114,13 @@ func BenchmarkRenderStored(b *testing.B) {
 				b.Fatalf("%s: %v (status %v)", paths[name], err, p)
 			}
 			b.ReportAllocs()
-			q := store.Queries()
+			q := st.Queries()
 			for b.Loop() {
 				if _, err := r.Render(ctx, paths[name]); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(store.Queries()-q)/float64(b.N), "queries/op")
+			b.ReportMetric(float64(st.Queries()-q)/float64(b.N), "queries/op")
 		})
 	}
 }
@@ -128,10 +128,10 @@ func BenchmarkRenderStored(b *testing.B) {
 // BenchmarkMissStored is a whole miss through the handler: render, gzip,
 // ETags and the cache put, the cache flushed every time.
 func BenchmarkMissStored(b *testing.B) {
-	store, r := benchDB(b)
-	paths := benchPaths(b, store)
+	st, r := benchDB(b)
+	paths := benchPaths(b, st)
 	cache := NewCache(32 << 20)
-	h := New(Options{Renderer: r, Cache: cache, DB: store}).Handler()
+	h := New(Options{Renderer: r, Cache: cache, DB: st}).Handler()
 	for _, name := range []string{"home", "tag", "post"} {
 		b.Run(name, func(b *testing.B) {
 			req := httptest.NewRequest(http.MethodGet, paths[name], nil)
