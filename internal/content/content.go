@@ -7,8 +7,13 @@ package content
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"octavo/internal/blog"
@@ -21,6 +26,7 @@ type Store interface {
 	PostByID(ctx context.Context, id string) (*blog.Post, error)
 	StalePosts(ctx context.Context, version, limit int) ([]*blog.Post, error)
 	SaveRendered(ctx context.Context, id string, r blog.Rendered) error
+	ImportPosts(ctx context.Context, posts []*blog.Post) error
 	PublishDue(ctx context.Context, now time.Time) ([]*blog.Post, error)
 	NextDue(ctx context.Context) (time.Time, bool, error)
 	// UserByID gives a post's author, whose role decides whether the
@@ -37,6 +43,12 @@ type Service struct {
 	md      *markdown.Renderer
 	clock   blog.Clock
 	changed func(keys []string) // told after every committed write
+
+	// importing lets one Import write at a time: SQLite has one writer
+	// (a second would wait past its busy timeout behind a large batch),
+	// and on PostgreSQL two batches that share paths or new tags would
+	// lock them in different orders.
+	importing sync.Mutex
 }
 
 // New returns a service. changed is called with the dependency keys of
@@ -77,6 +89,68 @@ func (s *Service) Save(ctx context.Context, p *blog.Post) error {
 	}
 	s.changed(keys)
 	return nil
+}
+
+// Import saves many posts (new or existing) as Save saves each one —
+// checked, slugged, Markdown rendered — but renders them on every core at
+// once and writes them in one transaction (the store's ImportPosts): for
+// importers and bulk loads, which call it with batches of a few hundred.
+// It is all or nothing: on an error nothing of the batch is written, and
+// the error names the post. Several Imports may run at once: they render
+// together and write one after the other. It tells the cache that every
+// page changed, rather than reading each post's neighbours.
+func (s *Service) Import(ctx context.Context, posts []*blog.Post) error {
+	if len(posts) == 0 {
+		return nil
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(posts))
+	errs := make([]error, len(posts))
+	var next atomic.Int64
+	var failed atomic.Bool
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !failed.Load() {
+				i := int(next.Add(1)) - 1
+				if i >= len(posts) {
+					return
+				}
+				if err := s.prepare(ctx, posts[i]); err != nil {
+					errs[i] = err
+					failed.Store(true)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return named(posts[i], err)
+		}
+	}
+	s.importing.Lock()
+	err := s.store.ImportPosts(ctx, posts)
+	s.importing.Unlock()
+	if err != nil {
+		return err
+	}
+	s.changed([]string{blog.DepSettings}) // every page
+	return nil
+}
+
+// named prefixes the message of err with the title of the post it is about.
+func named(p *blog.Post, err error) error {
+	var be *blog.Error
+	if !errors.As(err, &be) {
+		return err
+	}
+	title := p.Title
+	if title == "" {
+		title = "(untitled)"
+	}
+	return &blog.Error{Code: be.Code, Message: fmt.Sprintf("%q: %s", title, be.Message), Err: be.Err}
 }
 
 // prepare fills in what the writer left out and checks the rest.

@@ -12,15 +12,17 @@ import (
 
 	"octavo/internal/blog"
 	"octavo/internal/render"
-	"octavo/internal/store/sqlite"
+	"octavo/internal/store"
 )
 
-// Benchmarks. They run only with -bench; the 10,000-post ones need the
+// Benchmarks. They run only with -bench; the Stored ones read a large
 // database bench/mkdb makes (go test ./internal/web -run '^$' -bench .):
 //
 //	bench/mkdb 10000    # once: ~/.cache/octavo-bench/db10000/octavo.db
 //
-// or OCTAVO_BENCH_DB=/path/to/octavo.db.
+// or the database OCTAVO_BENCH_DATABASE names (sqlite:PATH or
+// postgres://…, e.g. 100,000 posts on either backend), or the SQLite file
+// OCTAVO_BENCH_DB names.
 
 // BenchmarkCachedHit is a cached hit through the whole handler, on one
 // goroutine and on all of them.
@@ -53,48 +55,57 @@ func BenchmarkCachedHit(b *testing.B) {
 	})
 }
 
-// benchDB opens the 10,000-post database, or skips.
-func benchDB(b *testing.B) (*sqlite.Store, *render.Renderer) {
+// benchDB opens the benchmark database (see above), or skips.
+func benchDB(b *testing.B) (store.Store, *render.Renderer) {
 	b.Helper()
-	path := os.Getenv("OCTAVO_BENCH_DB")
-	if path == "" {
-		dir, err := os.UserCacheDir()
-		if err != nil {
-			b.Skip("no cache folder; set OCTAVO_BENCH_DB")
+	url := os.Getenv("OCTAVO_BENCH_DATABASE")
+	if url == "" {
+		path := os.Getenv("OCTAVO_BENCH_DB")
+		if path == "" {
+			dir, err := os.UserCacheDir()
+			if err != nil {
+				b.Skip("no cache folder; set OCTAVO_BENCH_DATABASE")
+			}
+			path = filepath.Join(dir, "octavo-bench", "db10000", "octavo.db")
 		}
-		path = filepath.Join(dir, "octavo-bench", "db10000", "octavo.db")
+		if _, err := os.Stat(path); err != nil {
+			b.Skipf("no benchmark database at %s: run bench/mkdb 10000 (or set OCTAVO_BENCH_DATABASE)", path)
+		}
+		url = "sqlite:" + path
 	}
-	if _, err := os.Stat(path); err != nil {
-		b.Skipf("no benchmark database at %s: run bench/mkdb 10000 (or set OCTAVO_BENCH_DB)", path)
-	}
-	store, err := sqlite.Open(context.Background(), path)
+	st, err := store.Open(context.Background(), url, "")
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { store.Close() })
+	b.Cleanup(func() { st.Close() })
 	th, _, err := render.LoadTheme("", slog.New(slog.DiscardHandler))
 	if err != nil {
 		b.Fatal(err)
 	}
-	return store, render.New(store, th, "http://example.test", blog.SystemClock{})
+	return st, render.New(st, th, "http://example.test", blog.SystemClock{})
 }
 
 // benchPaths picks a tag page and a post from the middle of the stream.
-func benchPaths(b *testing.B, store *sqlite.Store) map[string]string {
+func benchPaths(b *testing.B, st store.Store) map[string]string {
 	b.Helper()
 	ctx := context.Background()
-	posts, total, err := store.ListPosts(ctx, blog.ListQuery{Now: time.Now(), Offset: 5000, Limit: 1})
+	_, total, err := st.ListPosts(ctx, blog.ListQuery{Now: time.Now(), Limit: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	posts, _, err := st.ListPosts(ctx, blog.ListQuery{Now: time.Now(), Offset: total / 2, Limit: 1, SkipTotal: true})
 	if err != nil || len(posts) == 0 {
 		b.Fatalf("no post in the middle of the stream (total %d): %v", total, err)
 	}
 	return map[string]string{"home": "/", "tag": "/tag/performance/", "post": posts[0].Path}
 }
 
-// BenchmarkRender10k renders pages uncached from the 10,000-post database
-// (target: ≤ 5 ms each); the query count per render is reported too.
-func BenchmarkRender10k(b *testing.B) {
-	store, r := benchDB(b)
-	paths := benchPaths(b, store)
+// BenchmarkRenderStored renders pages uncached from the benchmark database
+// (target: ≤ 5 ms each at 10,000 and 100,000 posts); the query count per
+// render is reported too.
+func BenchmarkRenderStored(b *testing.B) {
+	st, r := benchDB(b)
+	paths := benchPaths(b, st)
 	ctx := context.Background()
 	for _, name := range []string{"home", "tag", "post"} {
 		b.Run(name, func(b *testing.B) {
@@ -103,24 +114,24 @@ func BenchmarkRender10k(b *testing.B) {
 				b.Fatalf("%s: %v (status %v)", paths[name], err, p)
 			}
 			b.ReportAllocs()
-			q := store.Queries()
+			q := st.Queries()
 			for b.Loop() {
 				if _, err := r.Render(ctx, paths[name]); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(store.Queries()-q)/float64(b.N), "queries/op")
+			b.ReportMetric(float64(st.Queries()-q)/float64(b.N), "queries/op")
 		})
 	}
 }
 
-// BenchmarkMiss10k is a whole miss through the handler: render, gzip,
+// BenchmarkMissStored is a whole miss through the handler: render, gzip,
 // ETags and the cache put, the cache flushed every time.
-func BenchmarkMiss10k(b *testing.B) {
-	store, r := benchDB(b)
-	paths := benchPaths(b, store)
+func BenchmarkMissStored(b *testing.B) {
+	st, r := benchDB(b)
+	paths := benchPaths(b, st)
 	cache := NewCache(32 << 20)
-	h := New(Options{Renderer: r, Cache: cache, DB: store}).Handler()
+	h := New(Options{Renderer: r, Cache: cache, DB: st}).Handler()
 	for _, name := range []string{"home", "tag", "post"} {
 		b.Run(name, func(b *testing.B) {
 			req := httptest.NewRequest(http.MethodGet, paths[name], nil)

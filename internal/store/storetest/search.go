@@ -92,20 +92,25 @@ func saveCorpus(t *testing.T, svc *content.Service, clock *blog.FixedClock, docs
 	byTitle := map[string]*blog.Post{}
 	for i, d := range docs {
 		clock.T = t0.Add(time.Duration(i-len(docs)) * time.Minute)
-		p := &blog.Post{Title: d.title, Body: d.body, Kind: d.kind, Status: d.status}
-		if p.Status == "" {
-			p.Status = blog.StatusPublished
-		}
-		if d.at != 0 {
-			p.PublishedAt = t0.Add(d.at)
-		}
-		for _, tg := range d.tags {
-			p.Tags = append(p.Tags, blog.Tag{Name: tg})
-		}
-		byTitle[d.title] = save(t, svc, p)
+		byTitle[d.title] = save(t, svc, d.post())
 	}
 	clock.T = t0
 	return byTitle
+}
+
+// post is the unsaved post d describes (published when d says nothing).
+func (d doc) post() *blog.Post {
+	p := &blog.Post{Title: d.title, Body: d.body, Kind: d.kind, Status: d.status}
+	if p.Status == "" {
+		p.Status = blog.StatusPublished
+	}
+	if d.at != 0 {
+		p.PublishedAt = t0.Add(d.at)
+	}
+	for _, tg := range d.tags {
+		p.Tags = append(p.Tags, blog.Tag{Name: tg})
+	}
+	return p
 }
 
 // find parses query as a visitor's search and returns the titles found,

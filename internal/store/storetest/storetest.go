@@ -69,6 +69,7 @@ func Run(t *testing.T, open Open) {
 		{"MediaRecords", testMediaRecords},
 		{"Accounts", accountsSuite(open)},
 		{"Search", searchSuite(open)},
+		{"Import", importSuite(open)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
