@@ -79,8 +79,23 @@ func startProcess(t *testing.T, args ...string) *process {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
+		// A server that does not stop on SIGTERM is a bug: SIGQUIT makes
+		// it print its goroutines to the logs, and the test says so.
 		cmd.Process.Signal(syscall.SIGTERM)
-		cmd.Wait()
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			cmd.Process.Signal(syscall.SIGQUIT)
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				cmd.Process.Kill()
+				<-done
+			}
+			t.Errorf("serve did not stop within 30 s of SIGTERM; its logs and goroutines:\n%s", p.logs)
+		}
 	})
 	line := make(chan string, 1)
 	go func() {

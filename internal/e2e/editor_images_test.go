@@ -130,9 +130,9 @@ func TestEditorImages(t *testing.T) {
 
 	// Saved as a draft, the editor offers the uploads as featured image;
 	// choose the harbour and publish.
-	must("saving", chromedp.Click(chromedp.CSS(`button[value="save"]`)), chromedp.WaitVisible(chromedp.CSS(`p.notice`)))
+	must("saving", evalVoid(dropNotices), chromedp.Click(chromedp.CSS(`button[value="save"]`)), chromedp.WaitVisible(chromedp.CSS(`p.notice`)))
 	must("featured image", chromedp.Click(chromedp.ID("featured-"+hash)), chromedp.SetValue(chromedp.ID("status"), "published"),
-		chromedp.Click(chromedp.CSS(`button[value="save"]`)), chromedp.WaitVisible(chromedp.CSS(`p.notice`)))
+		evalVoid(dropNotices), chromedp.Click(chromedp.CSS(`button[value="save"]`)), chromedp.WaitVisible(chromedp.CSS(`p.notice`)))
 	if n := eval(`document.querySelector('p.notice').textContent`); n != "Published." {
 		t.Fatalf("after publishing: %q", n)
 	}

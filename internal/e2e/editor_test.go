@@ -106,7 +106,7 @@ func TestEditorFlow(t *testing.T) {
 	// Scheduled a minute ahead (the input has minutes).
 	at := start.Add(time.Minute)
 	must("scheduling", chromedp.SetValue(chromedp.ID("status"), "scheduled"), chromedp.SetValue(chromedp.ID("publish_at"), at.Format("2006-01-02T15:04")),
-		chromedp.Click(chromedp.CSS(`button[value="save"]`)), chromedp.WaitVisible(chromedp.CSS(`p.notice`)))
+		evalVoid(dropNotices), chromedp.Click(chromedp.CSS(`button[value="save"]`)), chromedp.WaitVisible(chromedp.CSS(`p.notice`)))
 	if n := text(`p.notice`); !strings.Contains(n, "Scheduled") {
 		t.Fatalf("after scheduling: %q", n)
 	}
@@ -142,7 +142,7 @@ func TestEditorFlow(t *testing.T) {
 		t.Errorf("after the autosave the address is %s, want the draft's editor", loc)
 	}
 	must("publishing with Ctrl+S", chromedp.SetValue(chromedp.ID("status"), "published"), chromedp.Focus(chromedp.ID("body")),
-		chromedp.KeyEvent("s", chromedp.KeyModifiers(chromedp.ModifierCtrl)), chromedp.WaitVisible(chromedp.CSS(`p.notice`)))
+		evalVoid(dropNotices), chromedp.KeyEvent("s", chromedp.KeyModifiers(chromedp.ModifierCtrl)), chromedp.WaitVisible(chromedp.CSS(`p.notice`)))
 	if n := text(`p.notice`); n != "Published." {
 		t.Errorf("after Ctrl+S: %q", n)
 	}
@@ -177,7 +177,7 @@ func TestEditorFlow(t *testing.T) {
 
 	// A new slug: the old URL answers 301.
 	must("new slug", chromedp.Navigate(base+editFirst), chromedp.WaitVisible(chromedp.ID("slug")),
-		chromedp.SetValue(chromedp.ID("slug"), "renamed-notes"), chromedp.Click(chromedp.CSS(`button[value="save"]`)), chromedp.WaitVisible(chromedp.CSS(`p.notice`)))
+		chromedp.SetValue(chromedp.ID("slug"), "renamed-notes"), evalVoid(dropNotices), chromedp.Click(chromedp.CSS(`button[value="save"]`)), chromedp.WaitVisible(chromedp.CSS(`p.notice`)))
 	newPath := strings.Replace(firstPath, "scheduled-notes", "renamed-notes", 1)
 	if code, loc, _ := visit(t, base+firstPath); code != http.StatusMovedPermanently || loc != newPath {
 		t.Errorf("old URL: %d %s, want 301 to %s", code, loc, newPath)
@@ -196,7 +196,7 @@ func TestEditorFlow(t *testing.T) {
 	must("revision", chromedp.Click(chromedp.CSS(`main tbody tr:last-child a`)), chromedp.WaitVisible(chromedp.CSS(`.diff`)))
 	checkPage(t, ctx, pageCheck{name: "revision page", dark: true})
 	testkit.Screenshot(t, ctx, "admin-revision-1280", 1280)
-	must("restore", chromedp.Click(chromedp.CSS(`form[action$="/restore"] button`)), chromedp.WaitVisible(chromedp.CSS(`p.notice`)))
+	must("restore", evalVoid(dropNotices), chromedp.Click(chromedp.CSS(`form[action$="/restore"] button`)), chromedp.WaitVisible(chromedp.CSS(`p.notice`)))
 	if n := text(`p.notice`); !strings.Contains(n, "revision is restored") {
 		t.Errorf("after restoring: %q", n)
 	}
@@ -222,11 +222,11 @@ func TestEditorFlow(t *testing.T) {
 
 	// Trash, then delete for good after the confirmation page.
 	must("trash", chromedp.Navigate(base+editSecond), chromedp.WaitVisible(chromedp.ID("body")),
-		evalVoid(`document.querySelector('form[action$="/trash"]').submit()`), chromedp.WaitVisible(chromedp.CSS(`p.notice`)))
+		evalVoid(dropNotices), evalVoid(`document.querySelector('form[action$="/trash"]').submit()`), chromedp.WaitVisible(chromedp.CSS(`p.notice`)))
 	checkPage(t, ctx, pageCheck{name: "trash list", fromPost: false, dark: false})
 	must("confirmation", chromedp.Navigate(base+editSecond+"/delete"), chromedp.WaitVisible(chromedp.CSS(`button.danger`)))
 	checkPage(t, ctx, pageCheck{name: "delete confirmation", dark: true})
-	must("delete", chromedp.Click(chromedp.CSS(`button.danger`)), chromedp.WaitVisible(chromedp.CSS(`p.notice`)))
+	must("delete", evalVoid(dropNotices), chromedp.Click(chromedp.CSS(`button.danger`)), chromedp.WaitVisible(chromedp.CSS(`p.notice`)))
 	if n := text(`p.notice`); !strings.Contains(n, "Deleted for good") {
 		t.Errorf("after deleting: %q", n)
 	}
@@ -258,6 +258,10 @@ func logIn(base, login, password string) chromedp.Action[chromedp.Void] {
 		fill(map[string]string{"login": login, "password": password}),
 		chromedp.Click(chromedp.CSS(`form.card button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`nav a[href="/admin/posts"]`)))
 }
+
+// dropNotices removes the notices of the page shown, so that waiting for a
+// notice after a form is sent waits for the answer's page, not the old one.
+const dropNotices = `document.querySelectorAll('p.notice').forEach(e => e.remove())`
 
 // evalVoid runs the body of a function in the page, awaiting what it
 // returns.
@@ -292,7 +296,7 @@ func TestEditorWithoutJavaScript(t *testing.T) {
 	if v, _ := chromedp.Run(ctx, chromedp.Value(chromedp.ID("title"))); v != "By hand" {
 		t.Errorf("the Preview button lost the title: %q", v)
 	}
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`button[value="save"]`)), chromedp.WaitVisible(chromedp.CSS(`p.notice`))); err != nil {
+	if err := chromedp.Do(ctx, evalVoid(dropNotices), chromedp.Click(chromedp.CSS(`button[value="save"]`)), chromedp.WaitVisible(chromedp.CSS(`p.notice`))); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, front := visit(t, base+"/"); !strings.Contains(front, "By hand") {
