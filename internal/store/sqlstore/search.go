@@ -386,17 +386,27 @@ func (s *Store) Search(ctx context.Context, q blog.SearchQuery) ([]*blog.Post, i
 	n := -1 // matches, counted up to reach; -1 until counted
 	if syn.Tiered != nil && skip < searchMaxResults {
 		// First as if the terms matched no more than a search reaches:
-		// then this one statement is the page and the count.
+		// then this one statement is the page and the count. When they
+		// match more, the same statement over every match up to reach
+		// (what makes terms common): its page is the answer unless they
+		// are common, so terms in 1% of posts cost two statements, not a
+		// count between them.
 		first := min(reach, searchMaxResults+1)
-		query, args := syn.Tiered(q.Terms, lo, hi, first, commonFrom, page(searchMaxResults), skip)
-		if err := read(query, `m.tier, m.sort_key DESC`, args, &n); err != nil {
-			return nil, 0, err
+		for _, upTo := range []int{first, reach} {
+			posts, n = nil, -1
+			query, args := syn.Tiered(q.Terms, lo, hi, upTo, commonFrom, page(searchMaxResults), skip)
+			if err := read(query, `m.tier, m.sort_key DESC`, args, &n); err != nil {
+				return nil, 0, err
+			}
+			if len(posts) > 0 && n < upTo && n < commonFrom {
+				return posts, min(n, searchMaxResults), s.loadTags(ctx, posts)
+			}
+			if len(posts) == 0 || n >= commonFrom || upTo == reach {
+				break // no post on this page (n unknown: counted below), or common
+			}
 		}
-		switch {
-		case len(posts) > 0 && n < first && n < commonFrom:
-			return posts, n, s.loadTags(ctx, posts)
-		case len(posts) == 0 || n < commonFrom:
-			n = -1 // no post on this page, or more matches than counted: count them
+		if n >= 0 && n < commonFrom {
+			n = -1 // more matches than the second statement counted: count them
 		}
 		posts = nil
 	}
