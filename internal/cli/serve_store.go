@@ -89,7 +89,7 @@ func startBackground(ctx context.Context, wg *sync.WaitGroup, st store.Store, ca
 					}
 					return
 				}
-				cache.Invalidate(keys)
+				dropKeys(cache, keys, log)
 			})
 			if err != nil && ctx.Err() == nil {
 				log.Error("listening to other processes stopped", "error", err)
@@ -134,4 +134,21 @@ func startBackground(ctx context.Context, wg *sync.WaitGroup, st store.Store, ca
 			}
 		}
 	})
+}
+
+// dropKeys drops the cached pages depending on keys another process sent.
+// At debug level it logs when the keys arrived, how many entries went and
+// how long that took: with the writer's commit time and a reader's first
+// fresh answer this splits publish-to-visible latency into its steps
+// (docs/benchmarks.md, issue 8).
+func dropKeys(cache *web.Cache, keys []string, log *slog.Logger) {
+	if !log.Enabled(context.Background(), slog.LevelDebug) {
+		cache.Invalidate(keys)
+		return
+	}
+	start := time.Now()
+	before := cache.Stats().Invalidated
+	cache.Invalidate(keys)
+	log.Debug("cache: keys from another process", "keys", keys,
+		"dropped", cache.Stats().Invalidated-before, "took", time.Since(start))
 }
