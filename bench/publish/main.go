@@ -11,8 +11,10 @@
 // first answer that shows the post on both pages; the latency of a publish
 // is the slower server's. The time of the save itself (render, write,
 // commit, NOTIFY) and the time from its return to visible everywhere are
-// printed too. A poll is a plain GET (Accept-Encoding: gzip, as
-// browsers send), one server after the other, every -every. Probe posts
+// printed too, and the save split at its commit. A poll is a plain GET
+// (Accept-Encoding: gzip, as browsers send); each server is polled by its
+// own goroutine, every -every. -trace prints every publish's times, to set
+// beside the servers' debug logs (when each received the keys). Probe posts
 // are published in the past hour (so they top the front page), tagged
 // "latency-probe"; -cleanup trashes and deletes them afterwards.
 package main
@@ -27,6 +29,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"octavo/internal/blog"
@@ -62,6 +65,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	gap := fs.Duration("gap", 200*time.Millisecond, "pause between two publishes")
 	timeout := fs.Duration("timeout", 10*time.Second, "give up on a publish after this long")
 	cleanup := fs.Bool("cleanup", true, "delete the probe posts at the end")
+	trace := fs.Bool("trace", false, "print each publish's times (UTC start, offsets from it) to compare with the servers' debug logs")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -84,10 +88,15 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	} else {
 		fmt.Fprintln(os.Stderr, "publish: this database tells no other process of writes; servers will not see them")
 	}
-	svc := content.New(st, markdown.New(), blog.SystemClock{}, changed)
+	ts := &timedStore{Store: st.(content.Store)}
+	var notified time.Time
+	svc := content.New(ts, markdown.New(), blog.SystemClock{}, func(keys []string) {
+		notified = time.Now()
+		changed(keys)
+	})
 	client := &http.Client{Timeout: 5 * time.Second}
 	stamp := time.Now().UTC().Format("150405")
-	var lat, writes, after []time.Duration
+	var lat, writes, after, prepares, commits, keying, polls []time.Duration
 	var probes []*blog.Post
 	defer func() {
 		if !*cleanup {
@@ -113,32 +122,76 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 		saved := time.Since(start)
 		probes = append(probes, p)
+		// Each server is polled by a goroutine of its own, so that a slow
+		// answer from one does not delay noticing the other.
 		seen := make([]time.Duration, len(srv))
-		for {
-			for j, base := range srv {
-				if seen[j] > 0 {
-					continue
+		slowest := make([]time.Duration, len(srv))
+		errs := make([]error, len(srv))
+		var wg sync.WaitGroup
+		for j, base := range srv {
+			wg.Go(func() {
+				for {
+					t := time.Now()
+					ok := shows(ctx, client, base+"/", title) && shows(ctx, client, base+p.Path, title)
+					slowest[j] = max(slowest[j], time.Since(t))
+					if ok {
+						seen[j] = time.Since(start)
+						return
+					}
+					if time.Since(start) > *timeout {
+						errs[j] = fmt.Errorf("%q not visible on %s after %s", title, base, *timeout)
+						return
+					}
+					time.Sleep(*every)
 				}
-				if shows(ctx, client, base+"/", title) && shows(ctx, client, base+p.Path, title) {
-					seen[j] = time.Since(start)
-				}
-			}
-			if !slices.Contains(seen, 0) {
-				break
-			}
-			if time.Since(start) > *timeout {
-				return fmt.Errorf("%q not visible on every server after %s (seen: %v)", title, *timeout, seen)
-			}
-			time.Sleep(*every)
+			})
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return err
 		}
 		lat = append(lat, slices.Max(seen))
 		writes = append(writes, saved)
 		after = append(after, slices.Max(seen)-saved)
+		prepares = append(prepares, ts.writing.Sub(start))
+		commits = append(commits, ts.committed.Sub(ts.writing))
+		keying = append(keying, notified.Sub(ts.committed))
+		polls = append(polls, slices.Max(slowest))
+		if *trace {
+			fmt.Fprintf(out, "%s %s writing +%.1f ms, committed +%.1f ms, NOTIFY +%.1f..%.1f ms, visible %s; slowest poll %.1f ms\n",
+				start.UTC().Format("15:04:05.000"), p.Path, ms(ts.writing.Sub(start)), ms(ts.committed.Sub(start)), ms(notified.Sub(start)), ms(saved),
+				visible(srv, seen), ms(slices.Max(slowest)))
+		}
 		time.Sleep(*gap)
 	}
 	fmt.Fprintf(out, "publish-to-visible on %d servers, %d publishes: %s (the save itself: %s; from its commit to visible everywhere: %s)\n",
 		len(srv), len(lat), quantiles(lat), quantiles(writes), quantiles(after))
+	fmt.Fprintf(out, "the save split: checks and render %s; the write to its commit %s; commit to NOTIFY (the keys) %s; slowest poll request of a publish %s\n",
+		quantiles(prepares), quantiles(commits), quantiles(keying), quantiles(polls))
 	return nil
+}
+
+// timedStore notes when the last SavePost began (the post checked and
+// rendered) and returned (its commit).
+type timedStore struct {
+	content.Store
+	writing, committed time.Time
+}
+
+func (t *timedStore) SavePost(ctx context.Context, p *blog.Post) error {
+	t.writing = time.Now()
+	err := t.Store.SavePost(ctx, p)
+	t.committed = time.Now()
+	return err
+}
+
+// visible describes when each server first showed a publish.
+func visible(srv []string, seen []time.Duration) string {
+	var parts []string
+	for j, base := range srv {
+		parts = append(parts, fmt.Sprintf("%s +%.1f ms", base, ms(seen[j])))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // quantiles sorts d and describes it: p50, p95, p99, max in ms.

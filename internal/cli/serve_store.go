@@ -61,14 +61,20 @@ func newContent(st store.Store, cache *web.Cache, clock blog.Clock, log *slog.Lo
 func startBackground(ctx context.Context, wg *sync.WaitGroup, st store.Store, cache *web.Cache, svc *content.Service, log *slog.Logger) {
 	// Posts an older Markdown pipeline rendered are rendered again in the
 	// background: their stored HTML serves meanwhile, so an upgrade of a
-	// large blog does not delay the first answer.
-	wg.Go(func() {
+	// large blog does not delay the first answer. On a shared database only
+	// the process that publishes scheduled posts does it (below): several
+	// processes re-rendering the same posts would each write every one of
+	// them, and their commits delay everybody's.
+	rerender := func(ctx context.Context) {
 		if n, err := svc.RerenderStale(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("rendering posts with this version's Markdown pipeline failed", "error", err)
 		} else if n > 0 {
 			log.Info("rendered posts again with this version's Markdown pipeline", "posts", n)
 		}
-	})
+	}
+	if _, shared := st.(leader); !shared {
+		wg.Go(func() { rerender(ctx) })
+	}
 	if n, ok := st.(notifier); ok {
 		// A lost listener connection is logged once, and so is its return:
 		// during an outage the listener retries every few seconds.
@@ -89,7 +95,7 @@ func startBackground(ctx context.Context, wg *sync.WaitGroup, st store.Store, ca
 					}
 					return
 				}
-				cache.Invalidate(keys)
+				dropKeys(cache, keys, log)
 			})
 			if err != nil && ctx.Err() == nil {
 				log.Error("listening to other processes stopped", "error", err)
@@ -118,8 +124,11 @@ func startBackground(ctx context.Context, wg *sync.WaitGroup, st store.Store, ca
 					case <-lead.Done():
 					}
 				}()
+				var renders sync.WaitGroup
+				renders.Go(func() { rerender(lead) })
 				svc.RunScheduler(lead, log)
 				stop()
+				renders.Wait()
 				release()
 				if ctx.Err() != nil {
 					return
@@ -134,4 +143,21 @@ func startBackground(ctx context.Context, wg *sync.WaitGroup, st store.Store, ca
 			}
 		}
 	})
+}
+
+// dropKeys drops the cached pages depending on keys another process sent.
+// At debug level it logs when the keys arrived, how many entries went and
+// how long that took: with the writer's commit time and a reader's first
+// fresh answer this splits publish-to-visible latency into its steps
+// (docs/benchmarks.md, issue 8).
+func dropKeys(cache *web.Cache, keys []string, log *slog.Logger) {
+	if !log.Enabled(context.Background(), slog.LevelDebug) {
+		cache.Invalidate(keys)
+		return
+	}
+	start := time.Now()
+	before := cache.Stats().Invalidated
+	cache.Invalidate(keys)
+	log.Debug("cache: keys from another process", "keys", keys,
+		"dropped", cache.Stats().Invalidated-before, "took", time.Since(start))
 }
