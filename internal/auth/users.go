@@ -80,28 +80,22 @@ func CheckUsername(name string) error {
 
 // AddUser creates an account with a role (`octavo user add`).
 func (s *Service) AddUser(ctx context.Context, a NewAccount, role blog.Role) (*blog.User, error) {
-	if !ValidRole(role) {
-		return nil, blog.Errorf(blog.EINVALID, "Role: %q is not one of owner, editor, author, contributor.", role)
-	}
-	u, err := s.prepare(a)
-	if err != nil {
-		return nil, err
-	}
-	u.Role = role
-	if err := s.store.CreateUser(ctx, u); err != nil {
-		return nil, err
-	}
-	return u, nil
+	return s.addUser(ctx, a, role, s.prepare)
 }
 
 // AddUserWithoutPassword creates an account that cannot log in until a
 // password is set (`octavo user add` without a password, which then
 // prints a reset link).
 func (s *Service) AddUserWithoutPassword(ctx context.Context, a NewAccount, role blog.Role) (*blog.User, error) {
+	return s.addUser(ctx, a, role, s.prepareFields)
+}
+
+// addUser checks role, makes the user with prepare and stores it.
+func (s *Service) addUser(ctx context.Context, a NewAccount, role blog.Role, prepare func(NewAccount) (*blog.User, error)) (*blog.User, error) {
 	if !ValidRole(role) {
 		return nil, blog.Errorf(blog.EINVALID, "Role: %q is not one of owner, editor, author, contributor.", role)
 	}
-	u, err := s.prepareFields(a)
+	u, err := prepare(a)
 	if err != nil {
 		return nil, err
 	}

@@ -38,7 +38,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
 	"octavo/internal/blog"
 	"octavo/internal/fastlex"
@@ -567,23 +566,8 @@ func (s *Site) parse(rel string, src []byte) (*record, error) {
 		return nil, err
 	}
 	r.HasMore, r.WordCount, r.Version = out.HasMore, out.WordCount, out.Version
-	r.Summary = cutText(strings.Join(strings.Fields(markdown.PlainText(out.ExcerptHTML)), " "), 240)
+	r.Summary = markdown.Summary(out.ExcerptHTML, 240)
 	return r, nil
-}
-
-// cutText cuts s near n bytes at a word boundary, with an ellipsis.
-func cutText(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := strings.LastIndexByte(s[:n], ' ')
-	if cut < n/2 {
-		cut = n
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-	}
-	return strings.TrimRight(s[:cut], " ,;:") + "…"
 }
 
 // Summary is a visible post or page as a search index lists it.

@@ -5,6 +5,7 @@ import (
 	"html"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
 	nethtml "golang.org/x/net/html"
@@ -142,6 +143,24 @@ func hasClass(n *nethtml.Node, class string) bool {
 // entities decoded, for meta descriptions and summaries. Block tags and
 // <br> separate words; inline tags such as <em> do not.
 func PlainText(fragment string) string { return htmlText(fragment) }
+
+// Summary returns the text of an HTML fragment on one line (PlainText,
+// runs of white space made one space), cut near n bytes at a word
+// boundary with an ellipsis: what a search index lists for a post.
+func Summary(fragment string, n int) string {
+	s := strings.Join(strings.Fields(PlainText(fragment)), " ")
+	if len(s) <= n {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:n], ' ')
+	if cut < n/2 {
+		cut = n
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+	}
+	return strings.TrimRight(s[:cut], " ,;:") + "…"
+}
 
 // htmlText returns the text of an HTML fragment, tags removed and entities
 // decoded. Blocks are separated by a space; the text of <script> and

@@ -6,9 +6,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"octavo/internal/blog"
 	"octavo/internal/markdown"
@@ -116,7 +114,7 @@ func (b *builder) searchEntries(ctx context.Context, hashes map[string]string, c
 			e.Tags = append(e.Tags, t.Name)
 		}
 		if e.Summary == "" {
-			e.Summary = cutText(strings.Join(strings.Fields(markdown.PlainText(p.Rendered.ExcerptHTML)), " "), 240)
+			e.Summary = markdown.Summary(p.Rendered.ExcerptHTML, 240)
 		}
 		cache[ref.ID] = struct {
 			hash  string
@@ -130,19 +128,4 @@ func (b *builder) searchEntries(ctx context.Context, hashes map[string]string, c
 		}
 	}
 	return entries, nil
-}
-
-// cutText cuts s near n bytes at a word boundary, with an ellipsis.
-func cutText(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := strings.LastIndexByte(s[:n], ' ')
-	if cut < n/2 {
-		cut = n
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-	}
-	return strings.TrimRight(s[:cut], " ,;:") + "…"
 }
