@@ -41,6 +41,7 @@ type Server struct {
 	media *media.Service // nil: no /media/ files
 
 	flight flight
+	health healthLog
 }
 
 // Options configure a Server.
