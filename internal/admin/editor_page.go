@@ -114,23 +114,40 @@ func (a *Admin) featuredField(r *http.Request, p *blog.Post, f postForm) feature
 	if a.posts == nil {
 		return ff
 	}
-	all, err := a.posts.ListMedia(r.Context())
+	var uploader int64 // everyone's files
+	if !auth.Can(u.Role, auth.PermMedia) {
+		uploader = u.ID
+	}
+	recent, err := a.posts.RecentMedia(r.Context(), uploader, featuredChoices)
 	if err != nil {
 		a.log.Warn("admin: listing media for the editor", "error", err)
 		return ff
 	}
-	everyone := auth.Can(u.Role, auth.PermMedia)
+	// The chosen and the stored image come first, wherever they are in
+	// the library (and whoever uploaded them).
 	var pinned []featuredChoice
-	for _, m := range all {
-		c := featuredChoice{Hash: m.Hash, Name: m.OriginalName, Thumb: thumbOf(m), Width: m.Width, Height: m.Height,
-			Checked: m.Hash == chosen, Current: m.Hash == stored}
-		switch {
-		case c.Checked || c.Current:
-			pinned = append(pinned, c)
-		case len(ff.Choices) < featuredChoices && (everyone || m.UploaderID == u.ID):
-			ff.Choices = append(ff.Choices, c)
+	seen := map[string]bool{}
+	for _, h := range []string{chosen, stored} {
+		if h == "" || seen[h] {
+			continue
+		}
+		seen[h] = true
+		m, err := a.posts.MediaByHash(r.Context(), h)
+		if err != nil {
+			continue // deleted, or never there: the form says so on saving
+		}
+		pinned = append(pinned, newFeaturedChoice(m, chosen, stored))
+	}
+	for _, m := range recent {
+		if !seen[m.Hash] {
+			ff.Choices = append(ff.Choices, newFeaturedChoice(m, chosen, stored))
 		}
 	}
 	ff.Choices = append(pinned, ff.Choices...)
 	return ff
+}
+
+func newFeaturedChoice(m *blog.Media, chosen, stored string) featuredChoice {
+	return featuredChoice{Hash: m.Hash, Name: m.OriginalName, Thumb: thumbOf(m), Width: m.Width, Height: m.Height,
+		Checked: m.Hash == chosen, Current: m.Hash == stored}
 }

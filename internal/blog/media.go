@@ -201,6 +201,9 @@ type MediaStore interface {
 	MediaByHash(ctx context.Context, hash string) (*Media, error)
 	// ListMedia returns every file with its variants, newest first.
 	ListMedia(ctx context.Context) ([]*Media, error)
+	// RecentMedia returns the newest limit files with their variants,
+	// newest first: anyone's when uploaderID is 0, else that user's.
+	RecentMedia(ctx context.Context, uploaderID int64, limit int) ([]*Media, error)
 	// AddVariant records a smaller copy of a file.
 	AddVariant(ctx context.Context, hash string, v Variant) error
 	// MediaImages returns the files of the given hashes that exist.

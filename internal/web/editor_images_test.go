@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
@@ -155,5 +157,39 @@ func TestEditorImagesPreview(t *testing.T) {
 		blog.ImageSizes + `" width="1000" height="500" loading="eager" decoding="async">`
 	if !strings.Contains(preview, want) {
 		t.Errorf("preview: want\n%s\nin\n%s", want, preview)
+	}
+}
+
+// TestEditorFeaturedChoicesBounded: with a library larger than the list,
+// the editor offers the newest twelve files and, first, the post's own
+// image wherever it is in the library.
+func TestEditorFeaturedChoicesBounded(t *testing.T) {
+	b := newAdminBlog(t)
+	c := b.client(t)
+	c.login("editor-user", adminPassword)
+	var hashes []string
+	for i := range 15 {
+		status, up := c.uploadJSON(fmt.Sprintf("img-%02d.png", i), testPNG(t, 40+i, 30))
+		if status != 200 {
+			t.Fatalf("upload %d: %d %+v", i, status, up)
+		}
+		hashes = append(hashes, strings.TrimSuffix(up.Files[0].Name, ".png"))
+	}
+	recent, err := b.store.RecentMedia(context.Background(), 0, 15)
+	if err != nil || len(recent) != 15 {
+		t.Fatalf("RecentMedia: %v, %d files", err, len(recent))
+	}
+	oldest := recent[14].Hash
+	p := c.create("/admin/posts", postForm("Oldest cover", "Text.", blog.StatusPublished, "featured", oldest))
+	_, page := c.get("/admin/posts/" + p.ID)
+	if got := strings.Count(page, `name="featured" value="`); got != 1+1+12 {
+		t.Errorf("%d featured choices, want none + the post's + 12", got)
+	}
+	first := strings.Index(page, `name="featured" value="`+oldest+`" checked>`)
+	if first < 0 || first > strings.Index(page, `name="featured" value="`+recent[0].Hash+`"`) {
+		t.Errorf("the post's own image is not offered first (at %d)", first)
+	}
+	if strings.Contains(page, `value="`+recent[13].Hash+`"`) {
+		t.Errorf("the 14th newest file is offered")
 	}
 }

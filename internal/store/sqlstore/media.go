@@ -85,7 +85,24 @@ func (s *Store) MediaByHash(ctx context.Context, hash string) (*blog.Media, erro
 
 // ListMedia returns every media file, newest first, with its variants.
 func (s *Store) ListMedia(ctx context.Context) ([]*blog.Media, error) {
-	rows, err := s.query(ctx, `SELECT `+mediaColumns+mediaFrom+` ORDER BY m.created_at DESC, m.hash`)
+	return s.listMedia(ctx, `SELECT `+mediaColumns+mediaFrom+` ORDER BY m.created_at DESC, m.hash`)
+}
+
+// RecentMedia returns the newest limit files (anyone's, or one uploader's)
+// with their variants.
+func (s *Store) RecentMedia(ctx context.Context, uploaderID int64, limit int) ([]*blog.Media, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	if uploaderID == 0 {
+		return s.listMedia(ctx, `SELECT `+mediaColumns+mediaFrom+` ORDER BY m.created_at DESC, m.hash LIMIT ?`, limit)
+	}
+	return s.listMedia(ctx, `SELECT `+mediaColumns+mediaFrom+` WHERE m.uploader_id = ? ORDER BY m.created_at DESC, m.hash LIMIT ?`,
+		uploaderID, limit)
+}
+
+func (s *Store) listMedia(ctx context.Context, q string, args ...any) ([]*blog.Media, error) {
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, dbError(err, "listing media")
 	}
@@ -104,6 +121,10 @@ func (s *Store) ListMedia(ctx context.Context) ([]*blog.Media, error) {
 	return ms, s.loadVariants(ctx, ms)
 }
 
+// variantsByHash is how many files loadVariants names in its query; for
+// more (the whole library) it reads every variant.
+const variantsByHash = 100
+
 // loadVariants fills in the variants of ms, in one query.
 func (s *Store) loadVariants(ctx context.Context, ms []*blog.Media) error {
 	if len(ms) == 0 {
@@ -115,9 +136,11 @@ func (s *Store) loadVariants(ctx context.Context, ms []*blog.Media) error {
 	}
 	q := `SELECT hash, width, height, size FROM media_variants ORDER BY hash, width`
 	var args []any
-	if len(ms) == 1 {
-		q = `SELECT hash, width, height, size FROM media_variants WHERE hash = ? ORDER BY hash, width`
-		args = append(args, ms[0].Hash)
+	if len(ms) <= variantsByHash {
+		q = `SELECT hash, width, height, size FROM media_variants WHERE hash IN (` + placeholders(len(ms)) + `) ORDER BY hash, width`
+		for _, m := range ms {
+			args = append(args, m.Hash)
+		}
 	}
 	rows, err := s.query(ctx, q, args...)
 	if err != nil {

@@ -46,6 +46,30 @@ func testMediaRecords(t *testing.T, s Store, svc *content.Service, clock *blog.F
 	if err != nil || len(all) != 2 || all[0].Hash != b.Hash || !all[0].Animated || len(all[1].Variants) != 2 || all[1].Variants[0].Width != 480 {
 		t.Fatalf("ListMedia: %v %+v", err, all)
 	}
+	recent := []struct {
+		uploader int64
+		limit    int
+		want     []string
+	}{
+		{0, 12, []string{b.Hash, a.Hash}},
+		{0, 1, []string{b.Hash}},
+		{u.ID, 12, []string{a.Hash}},
+		{u.ID + 100, 12, nil},
+		{0, 0, nil},
+	}
+	for _, c := range recent {
+		ms, err := s.RecentMedia(ctx, c.uploader, c.limit)
+		var got []string
+		for _, m := range ms {
+			got = append(got, m.Hash)
+		}
+		if err != nil || strings.Join(got, ",") != strings.Join(c.want, ",") {
+			t.Errorf("RecentMedia(%d, %d) = %v, %v; want %v", c.uploader, c.limit, got, err, c.want)
+		}
+		if len(ms) > 0 && ms[len(ms)-1].Hash == a.Hash && len(ms[len(ms)-1].Variants) != 2 {
+			t.Errorf("RecentMedia(%d, %d): variants of a: %+v", c.uploader, c.limit, ms[len(ms)-1].Variants)
+		}
+	}
 	if _, err := s.MediaByHash(ctx, "cccccccccccccccccccccccccccccccc"); !blog.IsNotFound(err) {
 		t.Errorf("MediaByHash of nothing: %v", err)
 	}
