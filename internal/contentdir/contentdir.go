@@ -202,6 +202,10 @@ func (s *Site) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.dirty {
+		t := time.Now()
+		defer func() {
+			s.log.Debug("content folder phase", "phase", "saving the render cache", "took", time.Since(t).Round(time.Millisecond))
+		}()
 		s.dirty = false
 		index := make(map[string]record, len(s.files))
 		for k, r := range s.files {
@@ -405,6 +409,7 @@ func (s *Site) loadLocked(ctx context.Context, start time.Time) (bool, []string,
 	if err != nil {
 		return false, nil, err
 	}
+	s.log.Debug("content folder phase", "phase", "listing files", "files", len(content)+len(static), "took", time.Since(start).Round(time.Millisecond))
 	return s.loadEntries(ctx, start, content, static)
 }
 
@@ -433,15 +438,19 @@ func (s *Site) loadEntries(ctx context.Context, start time.Time, content, static
 			removed++
 		}
 	}
+	t := time.Now()
 	parsed, err := s.parseAll(ctx, todo)
 	if err != nil {
 		return false, nil, err
 	}
+	s.log.Debug("content folder phase", "phase", "reading and rendering", "files", len(todo), "took", time.Since(t).Round(time.Millisecond))
+	t = time.Now()
 
 	s.content, s.static = content, static
 	cfg, cfgProblems := loadConfig(s.contentDir, s.siteDir)
 	old := s.snap.Load()
 	sn := s.index(cfg, cfgProblems, content, static)
+	s.log.Debug("content folder phase", "phase", "indexing", "took", time.Since(t).Round(time.Millisecond))
 	s.stats.Store(&LoadStats{Files: mdCount, Parsed: parsed, Removed: removed, Duration: time.Since(start)})
 	if parsed > 0 || removed > 0 {
 		s.dirty = true // saved at Close: one save, not one per change
