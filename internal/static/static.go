@@ -14,7 +14,6 @@ package static
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -33,6 +32,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/klauspost/compress/gzip"
 
 	"octavo/internal/blog"
 	"octavo/internal/render"
@@ -675,7 +676,9 @@ func writeFileAt(full string, data []byte, replace bool) error {
 var gzipPools [10]sync.Pool
 
 // gzipBytes compresses data at level, without a name or time in the
-// header, so the same bytes always give the same file.
+// header, so the same bytes always give the same file. It uses
+// klauspost/compress's gzip: the same format, about 2 % larger, in a
+// quarter of compress/gzip's time at level 6 (see docs/architecture.md).
 func gzipBytes(data []byte, level int) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.Grow(len(data)/3 + 64)
