@@ -117,6 +117,13 @@ func build(ctx context.Context, args []string, env Env) (err error) {
 			return err
 		}
 		defer site.Close()
+		if !f.watch {
+			// The render cache's index is written while the pages are
+			// (a watch saves it once, at the end).
+			var saving sync.WaitGroup
+			saving.Go(site.SaveCache)
+			defer saving.Wait()
+		}
 		if n := reportProblems(site.Problems(), env.Stderr); n > 0 && f.strict {
 			return fmt.Errorf("%d files have errors (--strict)", n)
 		}

@@ -197,24 +197,36 @@ func hasFile(dir, name string) bool {
 	return err == nil && !fi.IsDir()
 }
 
+// SaveCache saves the render cache's index now, if it changed, instead of
+// at Close: a build calls it beside its own work. Reading the site meanwhile
+// is safe.
+func (s *Site) SaveCache() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.saveLocked()
+}
+
+func (s *Site) saveLocked() {
+	if !s.dirty {
+		return
+	}
+	t := time.Now()
+	s.dirty = false
+	index := make(map[string]record, len(s.files))
+	for k, r := range s.files {
+		index[k] = *r
+	}
+	if err := s.store.save(index); err != nil {
+		s.log.Warn("the render cache could not be saved", "error", err)
+	}
+	s.log.Debug("content folder phase", "phase", "saving the render cache", "took", time.Since(t).Round(time.Millisecond))
+}
+
 // Close saves the render cache's index and releases the cache.
 func (s *Site) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.dirty {
-		t := time.Now()
-		defer func() {
-			s.log.Debug("content folder phase", "phase", "saving the render cache", "took", time.Since(t).Round(time.Millisecond))
-		}()
-		s.dirty = false
-		index := make(map[string]record, len(s.files))
-		for k, r := range s.files {
-			index[k] = *r
-		}
-		if err := s.store.save(index); err != nil {
-			s.log.Warn("the render cache could not be saved", "error", err)
-		}
-	}
+	s.saveLocked()
 	return s.store.close()
 }
 
