@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 )
 
 // With -tags prof, OCTAVO_CPUPROFILE and OCTAVO_MEMPROFILE name files for
@@ -16,6 +17,13 @@ func init() {
 		if err == nil {
 			pprof.StartCPUProfile(f)
 			stopProfiles = append(stopProfiles, func() { pprof.StopCPUProfile(); f.Close() })
+		}
+	}
+	if p := os.Getenv("OCTAVO_TRACE"); p != "" {
+		f, err := os.Create(p)
+		if err == nil {
+			trace.Start(f)
+			stopProfiles = append(stopProfiles, func() { trace.Stop(); f.Close() })
 		}
 	}
 	if p := os.Getenv("OCTAVO_MEMPROFILE"); p != "" {

@@ -28,7 +28,7 @@ import (
 type buildFlags struct {
 	out, baseURL, content, data, database, cacheDir string
 	clean, noCache, drafts, future, strict, quiet   bool
-	watch, noSearch                                 bool
+	watch, noSearch, verbose                        bool
 	gzip, jobs                                      int
 }
 
@@ -65,6 +65,7 @@ func parseBuildFlags(args []string, env Env) (buildFlags, error) {
 	fs.BoolVar(&f.future, "future", false, "publish posts dated in the future too (content folder)")
 	fs.BoolVar(&f.strict, "strict", false, "fail when a file of the content folder has an error")
 	fs.BoolVar(&f.quiet, "quiet", false, "print nothing but problems")
+	fs.BoolVar(&f.verbose, "verbose", false, "log debug lines too: how long each phase of the build takes")
 	fs.BoolVar(&f.noSearch, "no-search", false, "write no static search page (/search/)")
 	fs.BoolVar(&f.watch, "watch", false, "keep running: build again when a file of the content folder changes, and when a scheduled post's time comes")
 	fs.Usage = func() {
@@ -94,7 +95,11 @@ func build(ctx context.Context, args []string, env Env) (err error) {
 	if err != nil {
 		return err
 	}
-	log := newLogger(env.Stderr, "text", "warn")
+	level := "warn"
+	if f.verbose {
+		level = "debug"
+	}
+	log := newLogger(env.Stderr, "text", level)
 	now := time.Now()
 	clock := &blog.FixedClock{T: now}
 	var (
@@ -112,6 +117,13 @@ func build(ctx context.Context, args []string, env Env) (err error) {
 			return err
 		}
 		defer site.Close()
+		if !f.watch {
+			// The render cache's index is written while the pages are
+			// (a watch saves it once, at the end).
+			var saving sync.WaitGroup
+			saving.Go(site.SaveCache)
+			defer saving.Wait()
+		}
 		if n := reportProblems(site.Problems(), env.Stderr); n > 0 && f.strict {
 			return fmt.Errorf("%d files have errors (--strict)", n)
 		}

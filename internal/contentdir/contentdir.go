@@ -197,20 +197,36 @@ func hasFile(dir, name string) bool {
 	return err == nil && !fi.IsDir()
 }
 
+// SaveCache saves the render cache's index now, if it changed, instead of
+// at Close: a build calls it beside its own work. Reading the site meanwhile
+// is safe.
+func (s *Site) SaveCache() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.saveLocked()
+}
+
+func (s *Site) saveLocked() {
+	if !s.dirty {
+		return
+	}
+	t := time.Now()
+	s.dirty = false
+	index := make(map[string]record, len(s.files))
+	for k, r := range s.files {
+		index[k] = *r
+	}
+	if err := s.store.save(index); err != nil {
+		s.log.Warn("the render cache could not be saved", "error", err)
+	}
+	s.log.Debug("content folder phase", "phase", "saving the render cache", "took", time.Since(t).Round(time.Millisecond))
+}
+
 // Close saves the render cache's index and releases the cache.
 func (s *Site) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.dirty {
-		s.dirty = false
-		index := make(map[string]record, len(s.files))
-		for k, r := range s.files {
-			index[k] = *r
-		}
-		if err := s.store.save(index); err != nil {
-			s.log.Warn("the render cache could not be saved", "error", err)
-		}
-	}
+	s.saveLocked()
 	return s.store.close()
 }
 
@@ -405,6 +421,7 @@ func (s *Site) loadLocked(ctx context.Context, start time.Time) (bool, []string,
 	if err != nil {
 		return false, nil, err
 	}
+	s.log.Debug("content folder phase", "phase", "listing files", "files", len(content)+len(static), "took", time.Since(start).Round(time.Millisecond))
 	return s.loadEntries(ctx, start, content, static)
 }
 
@@ -433,15 +450,19 @@ func (s *Site) loadEntries(ctx context.Context, start time.Time, content, static
 			removed++
 		}
 	}
+	t := time.Now()
 	parsed, err := s.parseAll(ctx, todo)
 	if err != nil {
 		return false, nil, err
 	}
+	s.log.Debug("content folder phase", "phase", "reading and rendering", "files", len(todo), "took", time.Since(t).Round(time.Millisecond))
+	t = time.Now()
 
 	s.content, s.static = content, static
 	cfg, cfgProblems := loadConfig(s.contentDir, s.siteDir)
 	old := s.snap.Load()
 	sn := s.index(cfg, cfgProblems, content, static)
+	s.log.Debug("content folder phase", "phase", "indexing", "took", time.Since(t).Round(time.Millisecond))
 	s.stats.Store(&LoadStats{Files: mdCount, Parsed: parsed, Removed: removed, Duration: time.Since(start)})
 	if parsed > 0 || removed > 0 {
 		s.dirty = true // saved at Close: one save, not one per change

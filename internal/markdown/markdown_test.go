@@ -4,6 +4,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode"
 
 	"octavo/internal/blog"
 )
@@ -255,4 +256,17 @@ func TestRenderConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// countWords counts what strings.FieldsFunc splits, spaces of every kind
+// and invalid UTF-8 included.
+func TestCountWords(t *testing.T) {
+	for _, s := range []string{"", " ", "one", " one  two\tthree\n", "a\u00a0b\u2003c", "\xffx \xfe", "日本 語", "x\u0085y"} {
+		if got, want := countWords(s), len(strings.FieldsFunc(s, unicode.IsSpace)); got != want {
+			t.Errorf("countWords(%q) = %d, want %d", s, got, want)
+		}
+	}
+	if n := testing.AllocsPerRun(10, func() { countWords("some words and more words") }); n != 0 {
+		t.Errorf("countWords allocates %v times", n)
+	}
 }

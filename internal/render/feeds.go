@@ -135,10 +135,11 @@ func (r *Renderer) feed(ctx context.Context, f feedFormat, tagSlug string) (*Pag
 		doc.Updated = now.In(loc).Truncate(time.Second)
 	}
 	var buf bytes.Buffer
-	buf.Grow(64 << 10)
+	buf.Grow(r.sizes.get(f.file, 64<<10))
 	if err := f.write(&buf, doc); err != nil {
 		return nil, fmt.Errorf("render %s%s: %w", prefix, f.file, err)
 	}
+	r.sizes.put(f.file, buf.Len())
 	return &Page{Status: http.StatusOK, ContentType: f.contentType, Body: buf.Bytes(), Deps: deps}, nil
 }
 

@@ -12,6 +12,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"octavo/internal/blog"
@@ -38,6 +40,34 @@ type Renderer struct {
 	sitemapLimit int
 	// abs keeps the feed content made absolute lately (feeds.go).
 	absFeed absCache
+	// sizes starts each page's buffer near the size of the last page of
+	// its kind.
+	sizes sizeHints
+}
+
+// sizeHints remembers how large the last output of each template or feed
+// format was, so that the next buffer of that kind starts near its size
+// instead of doubling (and copying) its way there: a static build renders
+// thousands of pages of each kind.
+type sizeHints struct{ m sync.Map } // key → *atomic.Int64
+
+// get returns the size to start a buffer of kind key with: a little more
+// than the last one's, at least floor.
+func (h *sizeHints) get(key string, floor int) int {
+	if v, ok := h.m.Load(key); ok {
+		n := int(v.(*atomic.Int64).Load())
+		return max(floor, n+n/8+512)
+	}
+	return floor
+}
+
+// put records the size of an output of kind key.
+func (h *sizeHints) put(key string, n int) {
+	v, ok := h.m.Load(key)
+	if !ok {
+		v, _ = h.m.LoadOrStore(key, new(atomic.Int64))
+	}
+	v.(*atomic.Int64).Store(int64(n))
 }
 
 // New returns a renderer reading from src. baseURL makes every absolute URL
@@ -199,10 +229,11 @@ func (r *Renderer) execute(name string, status int, v *View, deps []string) (*Pa
 	}
 	r.head(v)
 	var buf bytes.Buffer
-	buf.Grow(16 << 10)
+	buf.Grow(r.sizes.get(name, 16<<10))
 	if err := tpl.ExecuteTemplate(&buf, "base.html", v); err != nil {
 		return nil, fmt.Errorf("render %s: %w", name, err)
 	}
+	r.sizes.put(name, buf.Len())
 	return &Page{Status: status, ContentType: "text/html; charset=utf-8", Body: buf.Bytes(), Deps: append(deps, blog.DepSettings)}, nil
 }
 

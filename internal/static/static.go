@@ -14,7 +14,6 @@ package static
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -33,6 +32,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/klauspost/compress/gzip"
 
 	"octavo/internal/blog"
 	"octavo/internal/render"
@@ -239,11 +240,13 @@ func (bd *Builder) Build(ctx context.Context, now time.Time) (Stats, error) {
 		bd.saving.Go(func() { bd.saveErr = m.write(bd.out) })
 		return b.stats, nil
 	}
+	t := time.Now()
 	if err := b.new.write(bd.out); err != nil {
 		distrust(bd.out)
 		bd.last = nil
 		return b.stats, err
 	}
+	b.took("manifest", t)
 	return b.stats, nil
 }
 
@@ -343,6 +346,7 @@ func (b *builder) build(ctx context.Context) error {
 	b.rewrite = b.old.Gzip != o.Gzip
 
 	b.o.Progress.Phase("Listing pages", 0)
+	t := time.Now()
 	paths, err := o.Renderer.Paths(ctx)
 	if err != nil {
 		return err
@@ -389,9 +393,11 @@ func (b *builder) build(ctx context.Context) error {
 		todo = append(todo, p)
 	}
 	b.stats.Rendered = len(todo)
+	t = b.took("listing pages", t)
 	if err := b.renderAll(ctx, todo, hashes); err != nil {
 		return err
 	}
+	t = b.took("rendering pages", t)
 	// The key table holds the keys pages name; indexes were given as
 	// pages were rendered (keepPage re-indexes kept ones).
 	b.new.Keys = b.keyTable(hashes)
@@ -405,17 +411,29 @@ func (b *builder) build(ctx context.Context) error {
 	if err := b.copyFiles(ctx); err != nil {
 		return err
 	}
+	t = b.took("404, assets and files", t)
 	if !o.NoSearch {
 		if err := b.searchPage(ctx, hashes, b.search); err != nil {
 			return err
 		}
+		t = b.took("search page", t)
 	}
 	if err := b.redirects(ctx, paths); err != nil {
 		return err
 	}
+	t = b.took("redirects", t)
 	b.removeStale()
+	b.took("removing stale files", t)
 	b.o.Progress.Done()
 	return nil
+}
+
+// took logs, at debug level, how long a phase of the build took since
+// start, and returns the time now for the next phase.
+func (b *builder) took(phase string, start time.Time) time.Time {
+	now := time.Now()
+	b.o.Log.Debug("build phase", "phase", phase, "took", now.Sub(start).Round(time.Millisecond))
+	return now
 }
 
 // alwaysRender are pages rendered on every build: they are cheap, and
@@ -658,7 +676,9 @@ func writeFileAt(full string, data []byte, replace bool) error {
 var gzipPools [10]sync.Pool
 
 // gzipBytes compresses data at level, without a name or time in the
-// header, so the same bytes always give the same file.
+// header, so the same bytes always give the same file. It uses
+// klauspost/compress's gzip: the same format, about 2 % larger, in a
+// quarter of compress/gzip's time at level 6 (see docs/architecture.md).
 func gzipBytes(data []byte, level int) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.Grow(len(data)/3 + 64)
