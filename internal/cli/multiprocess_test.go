@@ -147,15 +147,19 @@ func TestTwoProcessesOnePostgres(t *testing.T) {
 	if err != nil {
 		t.Fatalf("octavo new post: %v\n%s", err, out)
 	}
+	// A missed notification leaves a cached front page stale for good:
+	// 10 s tells that apart from a busy machine. How fast it goes is
+	// measured by bench/pg-pair, not judged here.
 	written := time.Now()
 	for _, p := range []*process{a, b} {
 		for !strings.Contains(body(t, p.url+"/"), "Written from a third process") {
-			if time.Since(written) > time.Second {
-				t.Fatalf("%s: the new post is not on the front page a second after the write", p.url)
+			if time.Since(written) > 10*time.Second {
+				t.Fatalf("%s: the new post is not on the front page 10 s after the write", p.url)
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
 	}
+	t.Logf("the new post was on both front pages after %v", time.Since(written).Round(time.Millisecond))
 	leaders := strings.Count(a.logs.String()+b.logs.String(), "this process publishes scheduled posts")
 	if leaders != 1 {
 		t.Errorf("%d processes run the scheduler, want 1", leaders)
