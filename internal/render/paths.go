@@ -71,18 +71,20 @@ func (r *Renderer) Paths(ctx context.Context) ([]string, error) {
 	}
 	out = append(out, "/archive/")
 	loc := st.Location()
-	seen := map[string]bool{}
+	// Years and months by number: a watched build lists the paths on
+	// every save, and formatting two strings per post was most of it.
+	seen := map[int]bool{}
 	var years, months []string
 	for _, p := range posts {
 		t := p.PublishedAt.In(loc)
-		y, m := fmt.Sprintf("/%04d/", t.Year()), fmt.Sprintf("/%04d/%02d/", t.Year(), int(t.Month()))
-		if !seen[y] {
-			seen[y] = true
-			years = append(years, y)
+		y, m := t.Year(), t.Year()*100+int(t.Month())
+		if !seen[-y] {
+			seen[-y] = true
+			years = append(years, fmt.Sprintf("/%04d/", y))
 		}
 		if !seen[m] {
 			seen[m] = true
-			months = append(months, m)
+			months = append(months, fmt.Sprintf("/%04d/%02d/", t.Year(), int(t.Month())))
 		}
 	}
 	out = append(out, years...)

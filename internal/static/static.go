@@ -139,6 +139,14 @@ type builder struct {
 	// trusted: the last build ran in this process, its files are there.
 	trusted bool
 	search  searchCache
+	// lastHashes and lastDeps are the key hashes and each page's keys
+	// of the last build, when it ran in this process (nil otherwise):
+	// pages are then checked against the keys that changed.
+	lastHashes map[string]string
+	lastDeps   map[string][]string
+	// hashes are this build's key hashes.
+	hashes map[string]string
+	isPost map[string]bool // the paths of posts and pages
 }
 
 // Build writes the blog into o.Out once.
@@ -161,6 +169,10 @@ type Builder struct {
 	search  searchCache
 	saving  sync.WaitGroup // a manifest being written (LaterManifest)
 	saveErr error
+	// The key hashes and each page's keys of the last build (see
+	// builder.lastHashes).
+	lastHashes map[string]string
+	lastDeps   map[string][]string
 }
 
 // Close waits for a manifest being written.
@@ -214,6 +226,7 @@ func (bd *Builder) Build(ctx context.Context, now time.Time) (Stats, error) {
 	}
 	if bd.last != nil {
 		b.old, b.trusted = bd.last, true
+		b.lastHashes, b.lastDeps = bd.lastHashes, bd.lastDeps
 	} else {
 		var err error
 		if b.old, err = readManifest(bd.out); err != nil {
@@ -225,6 +238,7 @@ func (bd *Builder) Build(ctx context.Context, now time.Time) (Stats, error) {
 		}
 	}
 	b.new = newManifest()
+	bd.lastHashes, bd.lastDeps = nil, nil
 	if err := b.build(ctx); err != nil {
 		// Some files may be newer than the manifest says.
 		distrust(bd.out)
@@ -232,13 +246,20 @@ func (bd *Builder) Build(ctx context.Context, now time.Time) (Stats, error) {
 		return b.stats, err
 	}
 	bd.last = b.new
+	bd.lastHashes, bd.lastDeps = b.hashes, b.pending
 	b.stats.Bytes = b.written.Load()
 	b.stats.Duration = time.Since(start)
 	if o.LaterManifest {
-		m := b.new
-		bd.saving.Go(func() { bd.saveErr = m.write(bd.out) })
+		// The key table is for the manifest alone (the next build in
+		// this process reads lastDeps): numbered once the files are
+		// written.
+		bd.saving.Go(func() {
+			b.new.Keys = b.keyTable(b.hashes)
+			bd.saveErr = b.new.write(bd.out)
+		})
 		return b.stats, nil
 	}
+	b.new.Keys = b.keyTable(b.hashes)
 	if err := b.new.write(bd.out); err != nil {
 		distrust(bd.out)
 		bd.last = nil
@@ -348,6 +369,9 @@ func (b *builder) build(ctx context.Context) error {
 		return err
 	}
 	b.stats.Pages = len(paths)
+	// Sized once: growing maps of 16,000 pages was a good part of a
+	// watched rebuild's time before its first page.
+	b.new.Pages = make(map[string]pageEntry, len(paths))
 	hashes, err := b.depHashes(ctx)
 	if err != nil {
 		return err
@@ -357,6 +381,7 @@ func (b *builder) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	b.new.Posts = make(map[string]string, len(refs))
 	for i, r := range refs {
 		var older, newer string
 		if i+1 < len(refs) {
@@ -376,25 +401,52 @@ func (b *builder) build(ctx context.Context) error {
 		hashes[blog.DepNav(p.ID)] = "page"
 		b.new.Posts[p.ID] = p.Path
 	}
-
-	// Which pages must be rendered.
-	oldHashes := b.old.keyHashes()
-	var todo []string
-	for _, p := range paths {
-		e, ok := b.old.Pages[p]
-		if ok && sameProgram && !alwaysRender(p) && depsSame(b.old, e, oldHashes, hashes) && b.exists(p) {
-			b.keepPage(p, e)
-			continue
-		}
-		todo = append(todo, p)
+	b.isPost = make(map[string]bool, len(refs)+len(pages))
+	for _, r := range refs {
+		b.isPost[r.Path] = true
 	}
+	for _, p := range pages {
+		b.isPost[p.Path] = true
+	}
+
+	b.hashes = hashes
+
+	// Which pages must be rendered: those whose keys changed. After a
+	// build in this process, the keys that changed since are known, and
+	// each page's keys are at hand; otherwise the manifest's hashes say.
+	var todo []string
+	if b.trusted && sameProgram && b.lastHashes != nil && b.lastDeps != nil {
+		changed := changedKeys(b.lastHashes, hashes)
+		b.pending = make(map[string][]string, len(paths))
+		for _, p := range paths {
+			e, ok := b.old.Pages[p]
+			deps := b.lastDeps[p]
+			if ok && !alwaysRender(p) && len(deps) > 0 && !anyIn(deps, changed) {
+				b.pending[p] = deps
+				b.new.Pages[p] = pageEntry{Hash: e.Hash}
+				b.stats.Unchanged++
+				continue
+			}
+			todo = append(todo, p)
+		}
+	} else {
+		oldHashes := b.old.keyHashes()
+		for _, p := range paths {
+			e, ok := b.old.Pages[p]
+			if ok && sameProgram && !alwaysRender(p) && depsSame(b.old, e, oldHashes, hashes) && b.exists(p) {
+				b.keepPage(p, e)
+				continue
+			}
+			todo = append(todo, p)
+		}
+	}
+	// Post pages first: after an edit, the post's own page is the one
+	// looked at, and the lists showing it can take longer (the archive).
+	sort.SliceStable(todo, func(i, j int) bool { return b.isPost[todo[i]] && !b.isPost[todo[j]] })
 	b.stats.Rendered = len(todo)
 	if err := b.renderAll(ctx, todo, hashes); err != nil {
 		return err
 	}
-	// The key table holds the keys pages name; indexes were given as
-	// pages were rendered (keepPage re-indexes kept ones).
-	b.new.Keys = b.keyTable(hashes)
 
 	if err := b.notFound(ctx); err != nil {
 		return err
@@ -440,6 +492,36 @@ func depsSame(old *manifest, e pageEntry, oldHashes, now map[string]string) bool
 		}
 	}
 	return true
+}
+
+// changedKeys returns the keys whose hash differs between two builds
+// (or that only one has).
+func changedKeys(old, now map[string]string) map[string]bool {
+	out := map[string]bool{}
+	for k, h := range now {
+		if oh, ok := old[k]; !ok || oh != h {
+			out[k] = true
+		}
+	}
+	for k := range old {
+		if _, ok := now[k]; !ok {
+			out[k] = true
+		}
+	}
+	return out
+}
+
+// anyIn reports whether one of keys is in set.
+func anyIn(keys []string, set map[string]bool) bool {
+	if len(set) == 0 {
+		return false
+	}
+	for _, k := range keys {
+		if set[k] {
+			return true
+		}
+	}
+	return false
 }
 
 // exists reports whether the file of a page is still in the output.
