@@ -137,8 +137,9 @@ type builder struct {
 	// build (the .gz files must change).
 	rewrite bool
 	// trusted: the last build ran in this process, its files are there.
-	trusted bool
-	search  searchCache
+	trusted    bool
+	search     searchCache
+	searchRows *searchRows
 	// lastHashes and lastDeps are the key hashes and each page's keys
 	// of the last build, when it ran in this process (nil otherwise):
 	// pages are then checked against the keys that changed.
@@ -162,13 +163,14 @@ func Build(ctx context.Context, o Options) (Stats, error) {
 // keeps the manifest of its last build in memory, and trusts the files it
 // wrote itself to be there.
 type Builder struct {
-	o       Options
-	out     string
-	mu      sync.Mutex // one build at a time
-	last    *manifest  // nil: read the folder's
-	search  searchCache
-	saving  sync.WaitGroup // a manifest being written (LaterManifest)
-	saveErr error
+	o          Options
+	out        string
+	mu         sync.Mutex // one build at a time
+	last       *manifest  // nil: read the folder's
+	search     searchCache
+	searchRows *searchRows
+	saving     sync.WaitGroup // a manifest being written (LaterManifest)
+	saveErr    error
 	// The key hashes and each page's keys of the last build (see
 	// builder.lastHashes).
 	lastHashes map[string]string
@@ -201,7 +203,7 @@ func NewBuilder(o Options) (*Builder, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Builder{o: o, out: out, search: searchCache{}}, nil
+	return &Builder{o: o, out: out, search: searchCache{}, searchRows: &searchRows{}}, nil
 }
 
 // Build writes the blog as it is at now. Clean applies to the first build
@@ -220,7 +222,7 @@ func (bd *Builder) Build(ctx context.Context, now time.Time) (Stats, error) {
 	start := time.Now()
 	o := bd.o
 	o.Now = now
-	b := &builder{o: o, out: bd.out, dirs: map[string]bool{}, search: bd.search}
+	b := &builder{o: o, out: bd.out, dirs: map[string]bool{}, search: bd.search, searchRows: bd.searchRows}
 	if err := os.MkdirAll(bd.out, 0o755); err != nil {
 		return Stats{}, fmt.Errorf("output folder: %w", err)
 	}
