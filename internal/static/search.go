@@ -58,8 +58,8 @@ func (r *searchRows) json(entries []SearchEntry) ([]byte, error) {
 		return json.Marshal(entries)
 	}
 	next := make(map[string]searchRow, len(entries))
-	var buf bytes.Buffer
-	buf.WriteByte('[')
+	rows := make([][]byte, len(entries))
+	n := len(entries) + 1
 	for i, e := range entries {
 		row, ok := r.m[e.URL]
 		if !ok || !sameEntry(row.entry, e) {
@@ -70,14 +70,20 @@ func (r *searchRows) json(entries []SearchEntry) ([]byte, error) {
 			row = searchRow{e, j}
 		}
 		next[e.URL] = row
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		buf.Write(row.json)
+		rows[i] = row.json
+		n += len(row.json)
 	}
-	buf.WriteByte(']')
+	out := make([]byte, 0, n+1)
+	out = append(out, '[')
+	for i, j := range rows {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, j...)
+	}
+	out = append(out, ']')
 	r.m = next
-	return buf.Bytes(), nil
+	return out, nil
 }
 
 func sameEntry(a, b SearchEntry) bool {
