@@ -174,7 +174,7 @@ func build(ctx context.Context, args []string, env Env) (err error) {
 	bd, err := static.NewBuilder(static.Options{
 		Renderer: r, Source: src, Out: f.out, Clean: f.clean, Gzip: f.gzip, Workers: f.jobs,
 		Files: files, Now: now, Stamp: programStamp(), Protect: protect, Progress: progress, Log: log,
-		NoSearch: f.noSearch, LaterManifest: f.watch, SearchEntries: searchEntries(site),
+		NoSearch: f.noSearch, LaterManifest: f.watch, ManifestDelay: time.Second, SearchEntries: searchEntries(site),
 	})
 	if err != nil {
 		return err

@@ -101,10 +101,13 @@ type Options struct {
 	// SearchEntries lists the static search index's entries (a content
 	// folder keeps them in memory); nil reads every visible post.
 	SearchEntries func(ctx context.Context, now time.Time) ([]SearchEntry, error)
-	// LaterManifest writes the manifest on a goroutine after Build
-	// returns (build --watch: the files are there sooner); the next Build
-	// and Close wait for it.
+	// LaterManifest writes the manifest once no build has started for
+	// ManifestDelay (build --watch: builds while someone types do not
+	// each encode it), and at Close. Meanwhile a marker file in the output
+	// (StaleName) tells any other build that the manifest is older than
+	// the files: it then trusts none of its hashes.
 	LaterManifest bool
+	ManifestDelay time.Duration
 	Progress      Progress
 	Log           *slog.Logger
 }
@@ -169,20 +172,52 @@ type Builder struct {
 	last       *manifest  // nil: read the folder's
 	search     searchCache
 	searchRows *searchRows
-	saving     sync.WaitGroup // a manifest being written (LaterManifest)
-	saveErr    error
+	// unsaved is the last build, whose manifest is not written yet
+	// (LaterManifest); timer writes it.
+	unsaved *builder
+	timer   *time.Timer
+	marked  bool // StaleName is in the output
+	saveErr error
 	// The key hashes and each page's keys of the last build (see
 	// builder.lastHashes).
 	lastHashes map[string]string
 	lastDeps   map[string][]string
 }
 
-// Close waits for a manifest being written.
+// Close writes the manifest of the last build if it is not written yet.
 func (bd *Builder) Close() error {
 	bd.mu.Lock()
 	defer bd.mu.Unlock()
-	bd.saving.Wait()
+	if bd.timer != nil {
+		bd.timer.Stop()
+	}
+	bd.save()
 	return bd.saveErr
+}
+
+// saveLater is the timer's: the manifest, once the builds have stopped.
+func (bd *Builder) saveLater() {
+	bd.mu.Lock()
+	defer bd.mu.Unlock()
+	bd.save()
+}
+
+// save writes the manifest of the unsaved build (bd.mu held): its key
+// table numbered, then the file, then the marker removed.
+func (bd *Builder) save() {
+	b := bd.unsaved
+	if b == nil {
+		return
+	}
+	bd.unsaved = nil
+	b.new.Keys = b.keyTable(b.hashes)
+	if err := b.new.write(bd.out); err != nil {
+		bd.saveErr = err
+		return
+	}
+	if err := os.Remove(filepath.Join(bd.out, StaleName)); err == nil || errors.Is(err, fs.ErrNotExist) {
+		bd.marked = false
+	}
 }
 
 // NewBuilder checks the options and the output folder.
@@ -211,7 +246,9 @@ func NewBuilder(o Options) (*Builder, error) {
 func (bd *Builder) Build(ctx context.Context, now time.Time) (Stats, error) {
 	bd.mu.Lock()
 	defer bd.mu.Unlock()
-	bd.saving.Wait()
+	if bd.timer != nil {
+		bd.timer.Stop() // written after this build, or at Close
+	}
 	if err := bd.saveErr; err != nil {
 		// The folder's manifest is older than its files.
 		bd.saveErr = nil
@@ -241,8 +278,17 @@ func (bd *Builder) Build(ctx context.Context, now time.Time) (Stats, error) {
 	}
 	b.new = newManifest()
 	bd.lastHashes, bd.lastDeps = nil, nil
+	if o.LaterManifest && !bd.marked {
+		// Before any file changes: the manifest is about to be older
+		// than the files, until save.
+		if err := os.WriteFile(filepath.Join(bd.out, StaleName), []byte(staleNote), 0o644); err != nil {
+			return Stats{}, fmt.Errorf("output folder: %w", err)
+		}
+		bd.marked = true
+	}
 	if err := b.build(ctx); err != nil {
 		// Some files may be newer than the manifest says.
+		bd.save()
 		distrust(bd.out)
 		bd.last = nil
 		return b.stats, err
@@ -253,12 +299,9 @@ func (bd *Builder) Build(ctx context.Context, now time.Time) (Stats, error) {
 	b.stats.Duration = time.Since(start)
 	if o.LaterManifest {
 		// The key table is for the manifest alone (the next build in
-		// this process reads lastDeps): numbered once the files are
-		// written.
-		bd.saving.Go(func() {
-			b.new.Keys = b.keyTable(b.hashes)
-			bd.saveErr = b.new.write(bd.out)
-		})
+		// this process reads lastDeps): numbered when it is written.
+		bd.unsaved = b
+		bd.timer = time.AfterFunc(o.ManifestDelay, bd.saveLater)
 		return b.stats, nil
 	}
 	b.new.Keys = b.keyTable(b.hashes)
@@ -267,6 +310,9 @@ func (bd *Builder) Build(ctx context.Context, now time.Time) (Stats, error) {
 		bd.last = nil
 		return b.stats, err
 	}
+	// A watched build that was stopped left its marker: the manifest
+	// now describes the files again.
+	os.Remove(filepath.Join(bd.out, StaleName))
 	return b.stats, nil
 }
 
@@ -280,13 +326,7 @@ func distrust(out string) {
 		os.Remove(filepath.Join(out, ManifestName))
 		return
 	}
-	m.Stamp = ""
-	for p, e := range m.Pages {
-		m.Pages[p] = pageEntry{Deps: e.Deps}
-	}
-	for f := range m.Files {
-		m.Files[f] = ""
-	}
+	m.forget()
 	if m.write(out) != nil {
 		os.Remove(filepath.Join(out, ManifestName))
 	}
