@@ -43,10 +43,6 @@ func (r *Renderer) Paths(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	urls, _, err := r.sitemapURLs(ctx)
-	if err != nil {
-		return nil, err
-	}
 
 	out := make([]string, 0, 16+len(posts)*5/4+len(pages)+len(tags)*6)
 	out = append(out, "/")
@@ -93,8 +89,11 @@ func (r *Renderer) Paths(ctx context.Context) ([]string, error) {
 		out = append(out, "/"+f.file)
 	}
 	out = append(out, "/sitemap.xml")
-	if limit := r.sitemapMax(); len(urls) > limit {
-		for n := 1; n <= (len(urls)+limit-1)/limit; n++ {
+	// The sitemap's URLs, as sitemapURLs lists them: the front page, the
+	// archive, every post, page and tag, every year and month.
+	urls := 2 + len(posts) + len(pages) + len(tags) + len(years) + len(months)
+	if limit := r.sitemapMax(); urls > limit {
+		for n := 1; n <= (urls+limit-1)/limit; n++ {
 			out = append(out, "/sitemap-"+strconv.Itoa(n)+".xml")
 		}
 	}
