@@ -10,8 +10,11 @@
 // for the "Rebuilt …" line, and a further -pause. It prints each run, the
 // median and the range, and the command's own "Rebuilt … in …" times
 // (from the change seen to the files written: the watcher's quiet time
-// before it is not in them). The post's file is given back its bytes at
-// the end.
+// before it is not in them). On Linux it also prints the command's CPU
+// time (user + system, from /proc) per edit, from after the first build
+// to a -pause after the last rebuild (background work such as the
+// manifest included). The post's file is given back its bytes at the
+// end.
 package main
 
 import (
@@ -24,6 +27,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -95,6 +99,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "first build (%.1f s): %s\n", time.Since(first).Seconds(), l)
 	}
 
+	cpu0, cpuOK := procCPU(cmd.Process.Pid)
 	var times, own []time.Duration
 	took := regexp.MustCompile(` in ([0-9.]+[µm]?s):`)
 	body := orig
@@ -128,9 +133,14 @@ func main() {
 		}
 		fmt.Fprintf(os.Stderr, "run %2d: %6.1f ms to the page (rebuild %6.1f ms): %s\n", i+1, ms(d), ms(o), l)
 	}
+	time.Sleep(*pause)
+	cpu1, cpuOK1 := procCPU(cmd.Process.Pid)
 	fmt.Printf("edit → page changed: median %.1f ms (%.1f–%.1f) over %d runs\n", ms(median(times)), ms(slices.Min(times)), ms(slices.Max(times)), len(times))
 	if len(own) > 0 {
 		fmt.Printf("rebuild (octavo's own time, change seen → files written): median %.1f ms (%.1f–%.1f)\n", ms(median(own)), ms(slices.Min(own)), ms(slices.Max(own)))
+	}
+	if cpuOK && cpuOK1 && *runs > 0 {
+		fmt.Printf("CPU time (user + system) per edit: %.1f ms\n", ms((cpu1-cpu0)/time.Duration(*runs)))
 	}
 }
 
@@ -177,6 +187,31 @@ func median(ds []time.Duration) time.Duration {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// procCPU returns a process's CPU time so far (user + system), from
+// /proc (Linux).
+func procCPU(pid int) (time.Duration, bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, false
+	}
+	// The fields after the command's name, which is in parentheses.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, false
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0, false
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	// Clock ticks: 100 a second on Linux (USER_HZ).
+	return time.Duration(utime+stime) * 10 * time.Millisecond, true
+}
 
 // restore gives the edited post its bytes back.
 var restore = func() {}

@@ -186,7 +186,7 @@ func build(ctx context.Context, args []string, env Env) (err error) {
 	bd, err := static.NewBuilder(static.Options{
 		Renderer: r, Source: src, Out: f.out, Clean: f.clean, Gzip: f.gzip, Workers: f.jobs,
 		Files: files, Now: now, Stamp: programStamp(), Protect: protect, Progress: progress, Log: log,
-		NoSearch: f.noSearch, LaterManifest: f.watch, SearchEntries: searchEntries(site),
+		NoSearch: f.noSearch, LaterManifest: f.watch, ManifestDelay: time.Second, SearchEntries: searchEntries(site),
 	})
 	if err != nil {
 		return err
@@ -260,22 +260,27 @@ func watchBuild(ctx context.Context, f buildFlags, site *contentdir.Site, bd *st
 		if t := site.NextChange(time.Now()); !t.IsZero() {
 			next = time.After(time.Until(t) + 10*time.Millisecond)
 		}
-		var start time.Time
+		var paths []string
 		select {
 		case <-ctx.Done():
 			return nil
 		case err := <-watchErr:
 			return err
 		case <-pending.C:
-			start = time.Now()
-			ok, _, err := site.ReloadPaths(ctx, pending.Take())
-			if err != nil {
-				fmt.Fprintf(env.Stderr, "reading the content folder: %v\n", err)
+			if paths = pending.Take(); len(paths) == 0 {
 				continue
 			}
-			if !ok {
-				continue
-			}
+		case <-next:
+		}
+		st, ok, err := rebuild(ctx, site, bd, clock, paths)
+		if err != nil {
+			fmt.Fprintln(env.Stderr, err)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		if paths != nil {
 			now := map[string]bool{}
 			for _, p := range site.Problems() {
 				now[p.String()] = true
@@ -284,23 +289,36 @@ func watchBuild(ctx context.Context, f buildFlags, site *contentdir.Site, bd *st
 				}
 			}
 			seen = now
-		case <-next:
-			start = time.Now()
 		}
-		at := time.Now()
-		clock.T = at
-		st, err := bd.Build(ctx, at)
-		if err != nil {
-			fmt.Fprintf(env.Stderr, "build failed: %v\n", err)
-			continue
-		}
-		// The time from the change seen to the files written, the
-		// folder's reading included.
-		st.Duration = time.Since(start)
 		if !f.quiet {
 			printStats(env.Stdout, "Rebuilt", f.out, st)
 		}
 	}
+}
+
+// rebuild is one step of a watched build: the changed paths read again
+// (none: a scheduled post's time came), then the build. ok is false when
+// the files changed nothing. The duration is from the change seen to the
+// files written, the folder's reading included.
+func rebuild(ctx context.Context, site *contentdir.Site, bd *static.Builder, clock *blog.FixedClock, paths []string) (st static.Stats, ok bool, err error) {
+	start := time.Now()
+	if paths != nil {
+		changed, _, err := site.ReloadPaths(ctx, paths)
+		if err != nil {
+			return st, false, fmt.Errorf("reading the content folder: %w", err)
+		}
+		if !changed {
+			return st, false, nil
+		}
+	}
+	at := time.Now()
+	clock.T = at
+	st, err = bd.Build(ctx, at)
+	if err != nil {
+		return st, false, fmt.Errorf("build failed: %w", err)
+	}
+	st.Duration = time.Since(start)
+	return st, true, nil
 }
 
 // openContent opens a content folder for a build.

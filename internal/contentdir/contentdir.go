@@ -119,9 +119,12 @@ type Site struct {
 
 // LoadStats says what a load did.
 type LoadStats struct {
-	Files    int // Markdown files seen
-	Parsed   int // read and rendered (the others came from the cache)
-	Removed  int // files gone since the last load
+	Files   int // Markdown files seen
+	Parsed  int // read and rendered (the others came from the cache)
+	Removed int // files gone since the last load
+	// Patched: only posts' bodies changed, and the last snapshot was
+	// updated with them instead of the folder being indexed again.
+	Patched  bool
 	Duration time.Duration
 }
 
@@ -451,6 +454,12 @@ func (s *Site) loadEntries(ctx context.Context, start time.Time, content, static
 		}
 	}
 	t := time.Now()
+	before := make(map[string]*record, len(todo))
+	rels := make([]string, 0, len(todo))
+	for _, e := range todo {
+		before[e.rel] = s.files[e.rel]
+		rels = append(rels, e.rel)
+	}
 	parsed, err := s.parseAll(ctx, todo)
 	if err != nil {
 		return false, nil, err
@@ -458,19 +467,26 @@ func (s *Site) loadEntries(ctx context.Context, start time.Time, content, static
 	s.log.Debug("content folder phase", "phase", "reading and rendering", "files", len(todo), "took", time.Since(t).Round(time.Millisecond))
 	t = time.Now()
 
-	s.content, s.static = content, static
+	prevContent, now := s.content, s.clock.Now()
 	cfg, cfgProblems := loadConfig(s.contentDir, s.siteDir)
 	old := s.snap.Load()
-	sn := s.index(cfg, cfgProblems, content, static)
-	s.log.Debug("content folder phase", "phase", "indexing", "took", time.Since(t).Round(time.Millisecond))
-	s.stats.Store(&LoadStats{Files: mdCount, Parsed: parsed, Removed: removed, Duration: time.Since(start)})
+	var sn *snapshot
+	if removed == 0 {
+		sn = s.patch(old, rels, before, prevContent, cfg, cfgProblems, content, static, now)
+	}
+	s.content, s.static = content, static
+	patched := sn != nil
+	if sn == nil {
+		sn = s.index(cfg, cfgProblems, content, static)
+	}
+	s.log.Debug("content folder phase", "phase", "indexing", "patched", patched, "took", time.Since(t).Round(time.Millisecond))
+	s.stats.Store(&LoadStats{Files: mdCount, Parsed: parsed, Removed: removed, Patched: patched, Duration: time.Since(start)})
 	if parsed > 0 || removed > 0 {
 		s.dirty = true // saved at Close: one save, not one per change
 	}
 	changed := old == nil || parsed > 0 || removed > 0 || !sameSnapshot(old, sn)
 	var keys []string
 	if old != nil && changed {
-		now := s.clock.Now()
 		keys = changedKeys(old, sn, now, now)
 	}
 	if changed || old == nil {

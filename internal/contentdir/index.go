@@ -37,21 +37,23 @@ type post struct {
 // snapshot is the whole site at one load: immutable once built, except for
 // the cached view of what is visible at a time.
 type snapshot struct {
-	cfg       siteConfig
-	settings  blog.Settings
-	posts     []*post // every post that may be visible, newest first
-	pages     []*post
-	byPath    map[string]*post
-	byID      map[string]*post
-	byRel     map[string]*post
-	aliases   map[string]*post  // old path → post
-	redirects map[string]string // fixed redirects (section roots)
-	tagNames  map[string]string // slug → name
-	tagIDs    map[string]int64
-	resources map[string]string // URL path → file
-	problems  []Problem
-	events    []time.Time // when visibility changes
-	store     *renderStore
+	cfg siteConfig
+	// cfgProblems are the configuration's own problems (in problems too).
+	cfgProblems []Problem
+	settings    blog.Settings
+	posts       []*post // every post that may be visible, newest first
+	pages       []*post
+	byPath      map[string]*post
+	byID        map[string]*post
+	byRel       map[string]*post
+	aliases     map[string]*post  // old path → post
+	redirects   map[string]string // fixed redirects (section roots)
+	tagNames    map[string]string // slug → name
+	tagIDs      map[string]int64
+	resources   map[string]string // URL path → file
+	problems    []Problem
+	events      []time.Time // when visibility changes
+	store       *renderStore
 
 	mu   sync.Mutex
 	view *view
@@ -75,10 +77,11 @@ func (s *Site) index(cfg siteConfig, cfgProblems []Problem, content, static []en
 		aliases: map[string]*post{}, redirects: map[string]string{}, tagNames: map[string]string{},
 		tagIDs: map[string]int64{}, resources: map[string]string{}, store: s.store}
 	sn.problems = append(sn.problems, cfgProblems...)
+	sn.cfgProblems = cfgProblems
 	loc := cfg.Settings.Location()
 	display := func(rel string) string { return s.displayPath(rel) }
 	// What makePost depends on besides the file.
-	cfgKey := fmt.Sprintf("%s|%s|%v|%v|%v", cfg.Settings.Permalink, cfg.Settings.TimeZone, cfg.Permalinks, s.opts.Drafts, s.opts.Future)
+	cfgKey := configKey(cfg, s.opts)
 	if s.made == nil {
 		s.made = map[string]madePost{}
 	}
@@ -350,6 +353,11 @@ func (s *Site) displayPath(rel string) string {
 		return filepath.ToSlash(filepath.Join(s.display, rel))
 	}
 	return filepath.ToSlash(filepath.Join(s.display, sub, rel))
+}
+
+// configKey is what makePost depends on besides the file.
+func configKey(cfg siteConfig, opts Options) string {
+	return fmt.Sprintf("%s|%s|%v|%v|%v", cfg.Settings.Permalink, cfg.Settings.TimeZone, cfg.Permalinks, opts.Drafts, opts.Future)
 }
 
 // makePost turns a parsed file into a post or page; nil (and a problem)

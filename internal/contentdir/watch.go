@@ -13,8 +13,13 @@ import (
 )
 
 // WatchQuiet is how long Watch waits after the last change before it
-// reports: an editor's save is often several writes and a rename.
-const WatchQuiet = 60 * time.Millisecond
+// reports: an editor's save is often several writes and a rename, which
+// come within a millisecond or two of each other (a truncate and a
+// write; vim's and Emacs's write-then-rename). It is part of the time a
+// watched build takes to show an edit, so it is kept short: a writer
+// slower than this (a large file copied in) gives two reloads, the last
+// one with the whole file, as a longer wait would for a slower one still.
+const WatchQuiet = 20 * time.Millisecond
 
 // Watch calls changed whenever a file of the site (content, configuration,
 // static/, theme/) is written, created, removed or renamed, once the

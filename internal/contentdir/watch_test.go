@@ -2,6 +2,7 @@ package contentdir_test
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -89,6 +90,8 @@ func TestReloadPaths(t *testing.T) {
 	}{
 		{"an edit", func() { write("posts/a.md", "---\ntitle: A2\ndate: 2026-01-01\ntags: [y]\n---\nA, edited.") },
 			[]string{"posts/a.md"}, true, 1},
+		{"a body edit", func() { write("posts/a.md", "---\ntitle: A2\ndate: 2026-01-01\ntags: [y]\n---\nA, edited again.") },
+			[]string{"posts/a.md"}, true, 1},
 		{"an editor's backup", func() { write("posts/a.md~", "old") }, []string{"posts/a.md~"}, false, 0},
 		{"a file made and removed", func() { write("posts/4913", ""); os.Remove(p("posts/4913")) },
 			[]string{"posts/4913"}, false, 0},
@@ -125,6 +128,12 @@ func TestReloadPaths(t *testing.T) {
 		if got := byPaths.Stats().Parsed; got != st.parsed {
 			t.Errorf("%s: %d files parsed, want %d", st.name, got, st.parsed)
 		}
+		if got, want := byPaths.Stats().Patched, st.name == "a body edit"; got != want {
+			t.Errorf("%s: snapshot patched %v, want %v", st.name, got, want)
+		}
+		if got, want := hashes(t, byPaths, later), hashes(t, whole, later); !maps.Equal(got, want) {
+			t.Errorf("%s: dependency hashes differ from reading the folder's", st.name)
+		}
 		if got, want := paths(t, byPaths, later), paths(t, whole, later); !slices.Equal(got, want) {
 			t.Errorf("%s: paths %v, reading the folder: %v", st.name, got, want)
 		}
@@ -136,4 +145,13 @@ func TestReloadPaths(t *testing.T) {
 			}
 		}
 	}
+}
+
+func hashes(t *testing.T, s *contentdir.Site, now time.Time) map[string]string {
+	t.Helper()
+	h, err := s.DepHashes(context.Background(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
 }

@@ -43,10 +43,6 @@ func (r *Renderer) Paths(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	urls, _, err := r.sitemapURLs(ctx)
-	if err != nil {
-		return nil, err
-	}
 
 	out := make([]string, 0, 16+len(posts)*5/4+len(pages)+len(tags)*6)
 	out = append(out, "/")
@@ -71,18 +67,20 @@ func (r *Renderer) Paths(ctx context.Context) ([]string, error) {
 	}
 	out = append(out, "/archive/")
 	loc := st.Location()
-	seen := map[string]bool{}
+	// Years and months by number: a watched build lists the paths on
+	// every save, and formatting two strings per post was most of it.
+	seen := map[int]bool{}
 	var years, months []string
 	for _, p := range posts {
 		t := p.PublishedAt.In(loc)
-		y, m := fmt.Sprintf("/%04d/", t.Year()), fmt.Sprintf("/%04d/%02d/", t.Year(), int(t.Month()))
-		if !seen[y] {
-			seen[y] = true
-			years = append(years, y)
+		y, m := t.Year(), t.Year()*100+int(t.Month())
+		if !seen[-y] {
+			seen[-y] = true
+			years = append(years, fmt.Sprintf("/%04d/", y))
 		}
 		if !seen[m] {
 			seen[m] = true
-			months = append(months, m)
+			months = append(months, fmt.Sprintf("/%04d/%02d/", t.Year(), int(t.Month())))
 		}
 	}
 	out = append(out, years...)
@@ -91,8 +89,11 @@ func (r *Renderer) Paths(ctx context.Context) ([]string, error) {
 		out = append(out, "/"+f.file)
 	}
 	out = append(out, "/sitemap.xml")
-	if limit := r.sitemapMax(); len(urls) > limit {
-		for n := 1; n <= (len(urls)+limit-1)/limit; n++ {
+	// The sitemap's URLs, as sitemapURLs lists them: the front page, the
+	// archive, every post, page and tag, every year and month.
+	urls := 2 + len(posts) + len(pages) + len(tags) + len(years) + len(months)
+	if limit := r.sitemapMax(); urls > limit {
+		for n := 1; n <= (urls+limit-1)/limit; n++ {
 			out = append(out, "/sitemap-"+strconv.Itoa(n)+".xml")
 		}
 	}

@@ -87,3 +87,29 @@ func TestPathsStable(t *testing.T) {
 		t.Errorf("Paths changed between two calls:\n%v\n%v", a, b)
 	}
 }
+
+// TestPathsSitemapParts: Paths lists as many sitemap parts as the
+// sitemap's index names, whatever the limit (Paths counts the URLs
+// without listing them).
+func TestPathsSitemapParts(t *testing.T) {
+	f := newFixture(t, true, 3)
+	ctx := context.Background()
+	part := regexp.MustCompile(`/sitemap-[0-9]+\.xml`)
+	for limit := 1; limit <= 40; limit++ {
+		f.renderer.SetSitemapLimit(limit)
+		paths, err := f.renderer.Paths(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed := 0
+		for _, p := range paths {
+			if part.MatchString(p) {
+				listed++
+			}
+		}
+		named := len(part.FindAllString(string(f.get(t, "/sitemap.xml").Body), -1))
+		if listed != named {
+			t.Errorf("limit %d: %d parts listed, the sitemap names %d", limit, listed, named)
+		}
+	}
+}

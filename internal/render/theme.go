@@ -123,6 +123,14 @@ func LoadTheme(dir string, log *slog.Logger) (*Theme, []Problem, error) {
 		}
 		t.pages[name] = tpl
 	}
+	if _, custom := overridden["templates/partials.html"]; !custom {
+		if rr := newRefRows(t.pages["archive"]); rr != nil {
+			parts := []string{"templates/base.html", "templates/partials.html", "templates/archive.html"}
+			if tpl, err := t.parseWith("archive", parts, files, rr); err == nil {
+				t.pages["archive"] = tpl
+			}
+		}
+	}
 	for _, p := range problems {
 		log.Error("theme override ignored", "file", p.File, "error", p.Err)
 	}
@@ -141,6 +149,12 @@ func LoadTheme(dir string, log *slog.Logger) (*Theme, []Problem, error) {
 }
 
 func (t *Theme) parse(name string, parts []string, files map[string][]byte) (*template.Template, error) {
+	return t.parseWith(name, parts, files, nil)
+}
+
+// parseWith parses a page's templates; with rr, "reflist" is rr's (see
+// refRows).
+func (t *Theme) parseWith(name string, parts []string, files map[string][]byte, rr *refRows) (*template.Template, error) {
 	tpl := template.New(name).Funcs(template.FuncMap{
 		"asset":     t.AssetURL,
 		"date":      func(tm time.Time) string { return tm.Format("January 2, 2006") },
@@ -149,6 +163,12 @@ func (t *Theme) parse(name string, parts []string, files map[string][]byte) (*te
 	})
 	for _, p := range parts {
 		if _, err := tpl.New(path.Base(p)).Parse(string(files[p])); err != nil {
+			return nil, err
+		}
+	}
+	if rr != nil {
+		tpl.Funcs(template.FuncMap{"reflistHTML": rr.html})
+		if _, err := tpl.New("reflist").Parse(`{{reflistHTML .}}`); err != nil {
 			return nil, err
 		}
 	}

@@ -12,6 +12,14 @@ import (
 // last build wrote, so the next one rewrites only what changed.
 const ManifestName = ".octavo-manifest.json"
 
+// StaleName is a marker in the output folder while a watched build has
+// written files its manifest does not describe yet (see
+// Options.LaterManifest); a build that finds it trusts none of the
+// manifest's hashes.
+const StaleName = ".octavo-manifest-stale"
+
+const staleNote = "octavo build --watch has written files that .octavo-manifest.json does not describe yet.\n"
+
 // manifestVersion changes when the manifest's layout does; an older one
 // is ignored (the build then renders everything, and rewrites only files
 // whose bytes differ).
@@ -82,7 +90,24 @@ func readManifest(out string) (*manifest, error) {
 	if m.Moved == nil {
 		m.Moved = map[string]string{}
 	}
+	if _, err := os.Stat(filepath.Join(out, StaleName)); err == nil {
+		// A watched build stopped before writing its manifest: keep the
+		// list of what was written, trust no hash.
+		m.forget()
+	}
 	return m, nil
+}
+
+// forget drops the manifest's hashes, keeping the lists of pages and
+// files (what is gone is still removed).
+func (m *manifest) forget() {
+	m.Stamp = ""
+	for p, e := range m.Pages {
+		m.Pages[p] = pageEntry{Deps: e.Deps}
+	}
+	for f := range m.Files {
+		m.Files[f] = ""
+	}
 }
 
 // write saves the manifest atomically.

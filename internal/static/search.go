@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"octavo/internal/blog"
@@ -38,6 +39,57 @@ type searchCache map[string]struct {
 	entry SearchEntry
 }
 
+// searchRows keep each entry's JSON between builds of one Builder: a
+// watched build writes the index again on every save, and encoding
+// 10,000 entries was most of that.
+type searchRows struct {
+	m map[string]searchRow // by URL
+}
+
+type searchRow struct {
+	entry SearchEntry
+	json  []byte
+}
+
+// json is json.Marshal(entries), byte for byte, with the entries that
+// have not changed since the last call encoded then.
+func (r *searchRows) json(entries []SearchEntry) ([]byte, error) {
+	if entries == nil {
+		return json.Marshal(entries)
+	}
+	next := make(map[string]searchRow, len(entries))
+	rows := make([][]byte, len(entries))
+	n := len(entries) + 1
+	for i, e := range entries {
+		row, ok := r.m[e.URL]
+		if !ok || !sameEntry(row.entry, e) {
+			j, err := json.Marshal(e)
+			if err != nil {
+				return nil, err
+			}
+			row = searchRow{e, j}
+		}
+		next[e.URL] = row
+		rows[i] = row.json
+		n += len(row.json)
+	}
+	out := make([]byte, 0, n+1)
+	out = append(out, '[')
+	for i, j := range rows {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, j...)
+	}
+	out = append(out, ']')
+	r.m = next
+	return out, nil
+}
+
+func sameEntry(a, b SearchEntry) bool {
+	return a.URL == b.URL && a.Title == b.Title && a.Date == b.Date && a.Summary == b.Summary && slices.Equal(a.Tags, b.Tags)
+}
+
 // searchSlot is what the static search page adds to the theme's page.
 const searchSlot = `<div id="octavo-search" aria-live="polite"></div>` +
 	`<noscript><p>Searching this copy of the site needs JavaScript.</p></noscript>` +
@@ -55,7 +107,7 @@ func (b *builder) searchPage(ctx context.Context, hashes map[string]string, cach
 	if err != nil {
 		return err
 	}
-	index, err := json.Marshal(entries)
+	index, err := b.searchRows.json(entries)
 	if err != nil {
 		return err
 	}

@@ -102,10 +102,13 @@ type Options struct {
 	// SearchEntries lists the static search index's entries (a content
 	// folder keeps them in memory); nil reads every visible post.
 	SearchEntries func(ctx context.Context, now time.Time) ([]SearchEntry, error)
-	// LaterManifest writes the manifest on a goroutine after Build
-	// returns (build --watch: the files are there sooner); the next Build
-	// and Close wait for it.
+	// LaterManifest writes the manifest once no build has started for
+	// ManifestDelay (build --watch: builds while someone types do not
+	// each encode it), and at Close. Meanwhile a marker file in the output
+	// (StaleName) tells any other build that the manifest is older than
+	// the files: it then trusts none of its hashes.
 	LaterManifest bool
+	ManifestDelay time.Duration
 	Progress      Progress
 	Log           *slog.Logger
 }
@@ -138,8 +141,17 @@ type builder struct {
 	// build (the .gz files must change).
 	rewrite bool
 	// trusted: the last build ran in this process, its files are there.
-	trusted bool
-	search  searchCache
+	trusted    bool
+	search     searchCache
+	searchRows *searchRows
+	// lastHashes and lastDeps are the key hashes and each page's keys
+	// of the last build, when it ran in this process (nil otherwise):
+	// pages are then checked against the keys that changed.
+	lastHashes map[string]string
+	lastDeps   map[string][]string
+	// hashes are this build's key hashes.
+	hashes map[string]string
+	isPost map[string]bool // the paths of posts and pages
 }
 
 // Build writes the blog into o.Out once.
@@ -155,21 +167,58 @@ func Build(ctx context.Context, o Options) (Stats, error) {
 // keeps the manifest of its last build in memory, and trusts the files it
 // wrote itself to be there.
 type Builder struct {
-	o       Options
-	out     string
-	mu      sync.Mutex // one build at a time
-	last    *manifest  // nil: read the folder's
-	search  searchCache
-	saving  sync.WaitGroup // a manifest being written (LaterManifest)
+	o          Options
+	out        string
+	mu         sync.Mutex // one build at a time
+	last       *manifest  // nil: read the folder's
+	search     searchCache
+	searchRows *searchRows
+	// unsaved is the last build, whose manifest is not written yet
+	// (LaterManifest); timer writes it.
+	unsaved *builder
+	timer   *time.Timer
+	marked  bool // StaleName is in the output
 	saveErr error
+	// The key hashes and each page's keys of the last build (see
+	// builder.lastHashes).
+	lastHashes map[string]string
+	lastDeps   map[string][]string
 }
 
-// Close waits for a manifest being written.
+// Close writes the manifest of the last build if it is not written yet.
 func (bd *Builder) Close() error {
 	bd.mu.Lock()
 	defer bd.mu.Unlock()
-	bd.saving.Wait()
+	if bd.timer != nil {
+		bd.timer.Stop()
+	}
+	bd.save()
 	return bd.saveErr
+}
+
+// saveLater is the timer's: the manifest, once the builds have stopped.
+func (bd *Builder) saveLater() {
+	bd.mu.Lock()
+	defer bd.mu.Unlock()
+	bd.save()
+}
+
+// save writes the manifest of the unsaved build (bd.mu held): its key
+// table numbered, then the file, then the marker removed.
+func (bd *Builder) save() {
+	b := bd.unsaved
+	if b == nil {
+		return
+	}
+	bd.unsaved = nil
+	b.new.Keys = b.keyTable(b.hashes)
+	if err := b.new.write(bd.out); err != nil {
+		bd.saveErr = err
+		return
+	}
+	if err := os.Remove(filepath.Join(bd.out, StaleName)); err == nil || errors.Is(err, fs.ErrNotExist) {
+		bd.marked = false
+	}
 }
 
 // NewBuilder checks the options and the output folder.
@@ -190,7 +239,7 @@ func NewBuilder(o Options) (*Builder, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Builder{o: o, out: out, search: searchCache{}}, nil
+	return &Builder{o: o, out: out, search: searchCache{}, searchRows: &searchRows{}}, nil
 }
 
 // Build writes the blog as it is at now. Clean applies to the first build
@@ -198,7 +247,9 @@ func NewBuilder(o Options) (*Builder, error) {
 func (bd *Builder) Build(ctx context.Context, now time.Time) (Stats, error) {
 	bd.mu.Lock()
 	defer bd.mu.Unlock()
-	bd.saving.Wait()
+	if bd.timer != nil {
+		bd.timer.Stop() // written after this build, or at Close
+	}
 	if err := bd.saveErr; err != nil {
 		// The folder's manifest is older than its files.
 		bd.saveErr = nil
@@ -209,12 +260,13 @@ func (bd *Builder) Build(ctx context.Context, now time.Time) (Stats, error) {
 	start := time.Now()
 	o := bd.o
 	o.Now = now
-	b := &builder{o: o, out: bd.out, dirs: map[string]bool{}, search: bd.search}
+	b := &builder{o: o, out: bd.out, dirs: map[string]bool{}, search: bd.search, searchRows: bd.searchRows}
 	if err := os.MkdirAll(bd.out, 0o755); err != nil {
 		return Stats{}, fmt.Errorf("output folder: %w", err)
 	}
 	if bd.last != nil {
 		b.old, b.trusted = bd.last, true
+		b.lastHashes, b.lastDeps = bd.lastHashes, bd.lastDeps
 	} else {
 		var err error
 		if b.old, err = readManifest(bd.out); err != nil {
@@ -226,27 +278,44 @@ func (bd *Builder) Build(ctx context.Context, now time.Time) (Stats, error) {
 		}
 	}
 	b.new = newManifest()
+	bd.lastHashes, bd.lastDeps = nil, nil
+	if o.LaterManifest && !bd.marked {
+		// Before any file changes: the manifest is about to be older
+		// than the files, until save.
+		if err := os.WriteFile(filepath.Join(bd.out, StaleName), []byte(staleNote), 0o644); err != nil {
+			return Stats{}, fmt.Errorf("output folder: %w", err)
+		}
+		bd.marked = true
+	}
 	if err := b.build(ctx); err != nil {
 		// Some files may be newer than the manifest says.
+		bd.save()
 		distrust(bd.out)
 		bd.last = nil
 		return b.stats, err
 	}
 	bd.last = b.new
+	bd.lastHashes, bd.lastDeps = b.hashes, b.pending
 	b.stats.Bytes = b.written.Load()
 	b.stats.Duration = time.Since(start)
 	if o.LaterManifest {
-		m := b.new
-		bd.saving.Go(func() { bd.saveErr = m.write(bd.out) })
+		// The key table is for the manifest alone (the next build in
+		// this process reads lastDeps): numbered when it is written.
+		bd.unsaved = b
+		bd.timer = time.AfterFunc(o.ManifestDelay, bd.saveLater)
 		return b.stats, nil
 	}
 	t := time.Now()
+	b.new.Keys = b.keyTable(b.hashes)
 	if err := b.new.write(bd.out); err != nil {
 		distrust(bd.out)
 		bd.last = nil
 		return b.stats, err
 	}
 	b.took("manifest", t)
+	// A watched build that was stopped left its marker: the manifest
+	// now describes the files again.
+	os.Remove(filepath.Join(bd.out, StaleName))
 	return b.stats, nil
 }
 
@@ -260,13 +329,7 @@ func distrust(out string) {
 		os.Remove(filepath.Join(out, ManifestName))
 		return
 	}
-	m.Stamp = ""
-	for p, e := range m.Pages {
-		m.Pages[p] = pageEntry{Deps: e.Deps}
-	}
-	for f := range m.Files {
-		m.Files[f] = ""
-	}
+	m.forget()
 	if m.write(out) != nil {
 		os.Remove(filepath.Join(out, ManifestName))
 	}
@@ -352,6 +415,9 @@ func (b *builder) build(ctx context.Context) error {
 		return err
 	}
 	b.stats.Pages = len(paths)
+	// Sized once: growing maps of 16,000 pages was a good part of a
+	// watched rebuild's time before its first page.
+	b.new.Pages = make(map[string]pageEntry, len(paths))
 	hashes, err := b.depHashes(ctx)
 	if err != nil {
 		return err
@@ -361,6 +427,7 @@ func (b *builder) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	b.new.Posts = make(map[string]string, len(refs))
 	for i, r := range refs {
 		var older, newer string
 		if i+1 < len(refs) {
@@ -380,27 +447,54 @@ func (b *builder) build(ctx context.Context) error {
 		hashes[blog.DepNav(p.ID)] = "page"
 		b.new.Posts[p.ID] = p.Path
 	}
-
-	// Which pages must be rendered.
-	oldHashes := b.old.keyHashes()
-	var todo []string
-	for _, p := range paths {
-		e, ok := b.old.Pages[p]
-		if ok && sameProgram && !alwaysRender(p) && depsSame(b.old, e, oldHashes, hashes) && b.exists(p) {
-			b.keepPage(p, e)
-			continue
-		}
-		todo = append(todo, p)
+	b.isPost = make(map[string]bool, len(refs)+len(pages))
+	for _, r := range refs {
+		b.isPost[r.Path] = true
 	}
+	for _, p := range pages {
+		b.isPost[p.Path] = true
+	}
+
+	b.hashes = hashes
+
+	// Which pages must be rendered: those whose keys changed. After a
+	// build in this process, the keys that changed since are known, and
+	// each page's keys are at hand; otherwise the manifest's hashes say.
+	var todo []string
+	if b.trusted && sameProgram && b.lastHashes != nil && b.lastDeps != nil {
+		changed := changedKeys(b.lastHashes, hashes)
+		b.pending = make(map[string][]string, len(paths))
+		for _, p := range paths {
+			e, ok := b.old.Pages[p]
+			deps := b.lastDeps[p]
+			if ok && !alwaysRender(p) && len(deps) > 0 && !anyIn(deps, changed) {
+				b.pending[p] = deps
+				b.new.Pages[p] = pageEntry{Hash: e.Hash}
+				b.stats.Unchanged++
+				continue
+			}
+			todo = append(todo, p)
+		}
+	} else {
+		oldHashes := b.old.keyHashes()
+		for _, p := range paths {
+			e, ok := b.old.Pages[p]
+			if ok && sameProgram && !alwaysRender(p) && depsSame(b.old, e, oldHashes, hashes) && b.exists(p) {
+				b.keepPage(p, e)
+				continue
+			}
+			todo = append(todo, p)
+		}
+	}
+	// Post pages first: after an edit, the post's own page is the one
+	// looked at, and the lists showing it can take longer (the archive).
+	sort.SliceStable(todo, func(i, j int) bool { return b.isPost[todo[i]] && !b.isPost[todo[j]] })
 	b.stats.Rendered = len(todo)
 	t = b.took("listing pages", t)
 	if err := b.renderAll(ctx, todo, hashes); err != nil {
 		return err
 	}
 	t = b.took("rendering pages", t)
-	// The key table holds the keys pages name; indexes were given as
-	// pages were rendered (keepPage re-indexes kept ones).
-	b.new.Keys = b.keyTable(hashes)
 
 	if err := b.notFound(ctx); err != nil {
 		return err
@@ -458,6 +552,36 @@ func depsSame(old *manifest, e pageEntry, oldHashes, now map[string]string) bool
 		}
 	}
 	return true
+}
+
+// changedKeys returns the keys whose hash differs between two builds
+// (or that only one has).
+func changedKeys(old, now map[string]string) map[string]bool {
+	out := map[string]bool{}
+	for k, h := range now {
+		if oh, ok := old[k]; !ok || oh != h {
+			out[k] = true
+		}
+	}
+	for k := range old {
+		if _, ok := now[k]; !ok {
+			out[k] = true
+		}
+	}
+	return out
+}
+
+// anyIn reports whether one of keys is in set.
+func anyIn(keys []string, set map[string]bool) bool {
+	if len(set) == 0 {
+		return false
+	}
+	for _, k := range keys {
+		if set[k] {
+			return true
+		}
+	}
+	return false
 }
 
 // exists reports whether the file of a page is still in the output.

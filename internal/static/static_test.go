@@ -370,3 +370,63 @@ func TestInterruptedBuild(t *testing.T) {
 	s.build(clean)
 	sameTree(t, out, clean)
 }
+
+// TestWatchStoppedBeforeManifest: a watched build writes its manifest
+// later; one stopped before that leaves a marker, and the next build
+// trusts none of the old manifest's hashes (the files are newer), even
+// when the content went back to what the manifest describes.
+func TestWatchStoppedBeforeManifest(t *testing.T) {
+	s := newSite(t)
+	out := filepath.Join(t.TempDir(), "public")
+	s.build(out)
+	manifest, err := os.ReadFile(filepath.Join(out, static.ManifestName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig, err := os.ReadFile(filepath.Join(s.dir, "posts", "pc.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	ctx := context.Background()
+	clock := &blog.FixedClock{T: now}
+	src, err := contentdir.Open(ctx, contentdir.Options{Dir: s.dir, Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	th, _, err := render.LoadTheme("", slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bd, err := static.NewBuilder(static.Options{Renderer: render.New(src, th, "https://example.org", clock), Source: src, Out: out,
+		Gzip: 6, Now: now, Stamp: "test", Protect: []string{s.dir}, LaterManifest: true, ManifestDelay: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.write("posts/pc.md", "---\ntitle: Post C\ndate: 2026-03-15\ntags: [common, tc]\n---\nA body the manifest never saw.\n")
+	if _, _, err := src.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := bd.Build(ctx, now); err != nil || st.Written == 0 {
+		t.Fatalf("watched build: %+v, %v", st, err)
+	}
+	if _, err := os.Stat(filepath.Join(out, static.StaleName)); err != nil {
+		t.Fatalf("no marker while the manifest is not written: %v", err)
+	}
+	if m, _ := os.ReadFile(filepath.Join(out, static.ManifestName)); !bytes.Equal(m, manifest) {
+		t.Fatal("the manifest was written at once")
+	}
+	src.Close() // the watch stops here, without Close: killed
+
+	s.write("posts/pc.md", string(orig))
+	st := s.build(out)
+	if st.Rendered != st.Pages {
+		t.Errorf("after a watch stopped before its manifest: %d of %d pages rendered", st.Rendered, st.Pages)
+	}
+	if _, err := os.Stat(filepath.Join(out, static.StaleName)); !os.IsNotExist(err) {
+		t.Errorf("the marker is still there after a build wrote the manifest: %v", err)
+	}
+	clean := filepath.Join(t.TempDir(), "clean")
+	s.build(clean)
+	sameTree(t, out, clean)
+}
