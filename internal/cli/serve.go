@@ -42,6 +42,13 @@ const (
 // before the collector works harder (see serve).
 const memoryHeadroom = 24 << 20
 
+// gcPercent is the collector's GOGC for serve (unless GOGC is set): the
+// heap may grow by half its live data between collections, not by all of
+// it. The live data is mostly the page cache's byte slices, cheap to mark,
+// and a cached hit allocates nothing; renders pay for the extra
+// collections (docs/benchmarks.md, section 3).
+const gcPercent = 50
+
 // warmPaths are rendered in the background right after start-up, so the
 // first visitor of the front page gets a cached answer.
 var warmPaths = []string{"/"}
@@ -87,6 +94,9 @@ func serve(ctx context.Context, args []string, env Env) (err error) {
 		// cache holds byte slices, so collecting more often costs little.
 		// GOMEMLIMIT overrides it.
 		debug.SetMemoryLimit(cacheBytes + memoryHeadroom)
+	}
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
 	}
 	svc := newContent(st, cache, clock, log)
 	if !cfg.NoSeed {
