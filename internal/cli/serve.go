@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -97,6 +98,13 @@ func serve(ctx context.Context, args []string, env Env) (err error) {
 	}
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
+	}
+	if !cfg.Pprof {
+		// Nothing reads the heap profile without --pprof; sampling it
+		// (an allocation in 512 KiB by default) unwinds the stack through
+		// the binary's function tables, which then stay resident, and keeps
+		// a table of the stacks seen.
+		runtime.MemProfileRate = 0
 	}
 	svc := newContent(st, cache, clock, log)
 	if !cfg.NoSeed {
