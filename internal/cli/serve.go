@@ -50,6 +50,9 @@ const memoryHeadroom = 24 << 20
 // collections (docs/benchmarks.md, section 3).
 const gcPercent = 50
 
+// defaultMemProfileRate is the Go runtime's own heap-profile sampling rate.
+const defaultMemProfileRate = 512 * 1024
+
 // warmPaths are rendered in the background right after start-up, so the
 // first visitor of the front page gets a cached answer.
 var warmPaths = []string{"/"}
@@ -99,11 +102,12 @@ func serve(ctx context.Context, args []string, env Env) (err error) {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
 	}
-	if !cfg.Pprof {
+	if !cfg.Pprof && runtime.MemProfileRate == defaultMemProfileRate {
 		// Nothing reads the heap profile without --pprof; sampling it
 		// (an allocation in 512 KiB by default) unwinds the stack through
 		// the binary's function tables, which then stay resident, and keeps
-		// a table of the stacks seen.
+		// a table of the stacks seen. A rate chosen elsewhere (the prof
+		// build's OCTAVO_MEMPROFILE, GODEBUG=memprofilerate) stays.
 		runtime.MemProfileRate = 0
 	}
 	svc := newContent(st, cache, clock, log)
