@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -41,6 +42,16 @@ const (
 // memoryHeadroom is what the Go heap may hold beyond a full page cache
 // before the collector works harder (see serve).
 const memoryHeadroom = 24 << 20
+
+// gcPercent is the collector's GOGC for serve (unless GOGC is set): the
+// heap may grow by half its live data between collections, not by all of
+// it. The live data is mostly the page cache's byte slices, cheap to mark,
+// and a cached hit allocates nothing; renders pay for the extra
+// collections (docs/benchmarks.md, section 3).
+const gcPercent = 50
+
+// defaultMemProfileRate is the Go runtime's own heap-profile sampling rate.
+const defaultMemProfileRate = 512 * 1024
 
 // warmPaths are rendered in the background right after start-up, so the
 // first visitor of the front page gets a cached answer.
@@ -87,6 +98,17 @@ func serve(ctx context.Context, args []string, env Env) (err error) {
 		// cache holds byte slices, so collecting more often costs little.
 		// GOMEMLIMIT overrides it.
 		debug.SetMemoryLimit(cacheBytes + memoryHeadroom)
+	}
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
+	if !cfg.Pprof && runtime.MemProfileRate == defaultMemProfileRate {
+		// Nothing reads the heap profile without --pprof; sampling it
+		// (an allocation in 512 KiB by default) unwinds the stack through
+		// the binary's function tables, which then stay resident, and keeps
+		// a table of the stacks seen. A rate chosen elsewhere (the prof
+		// build's OCTAVO_MEMPROFILE, GODEBUG=memprofilerate) stays.
+		runtime.MemProfileRate = 0
 	}
 	svc := newContent(st, cache, clock, log)
 	if !cfg.NoSeed {

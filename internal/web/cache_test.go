@@ -201,7 +201,8 @@ func TestFlightPanicReleasesWaiters(t *testing.T) {
 }
 
 // A page with a gzip form is kept compressed only; its identity form is
-// inflated when a client first asks for it, then kept and counted.
+// inflated when a client asks for it, and kept and counted from the second
+// time on.
 func TestIdentityFormOnDemand(t *testing.T) {
 	body := bytes.Repeat([]byte("<p>A compressible paragraph of a page.</p>\n"), 200)
 	mk := func(key string) *entry {
@@ -227,9 +228,18 @@ func TestIdentityFormOnDemand(t *testing.T) {
 		a.write(rec, req)
 		return rec.Result(), rec.Body.Bytes()
 	}
+	// The first identity request is served inflated bytes that are not kept.
 	res, got := serve("")
 	if !bytes.Equal(got, body) || res.Header.Get("Content-Length") != strconv.Itoa(len(body)) || res.Header.Get("Content-Encoding") != "" {
 		t.Fatalf("identity form: %d bytes (want %d), headers %v", len(got), len(body), res.Header)
+	}
+	if st := c.Stats(); st.Bytes != before || st.Evictions != 0 || a.lazy.Load() != nil {
+		t.Fatalf("after one identity request: %+v (before %d bytes), kept %v", st, before, a.lazy.Load() != nil)
+	}
+	// The second one keeps them.
+	res, got = serve("")
+	if !bytes.Equal(got, body) || res.Header.Get("Content-Length") != strconv.Itoa(len(body)) || res.Header.Get("Content-Encoding") != "" {
+		t.Fatalf("identity form, second request: %d bytes (want %d), headers %v", len(got), len(body), res.Header)
 	}
 	// Growing past the bound evicted the least recently used entry, /b/.
 	st := c.Stats()
@@ -239,7 +249,7 @@ func TestIdentityFormOnDemand(t *testing.T) {
 	if st.Bytes != before-mk("/b/").size+int64(len(body)) {
 		t.Errorf("cache bytes %d, want %d: the inflated form is not counted", st.Bytes, before-mk("/b/").size+int64(len(body)))
 	}
-	// The inflated form is kept: a second identity request does not grow it.
+	// The inflated form is kept: a third identity request does not grow it.
 	size := a.size
 	serve("identity")
 	if a.size != size {

@@ -47,7 +47,11 @@ type form struct {
 }
 
 // identity returns the identity form, its body inflated from the gzip
-// form the first time a client asks for it (see entry.lazy).
+// form (see entry.lazy). The first time a client asks for it, the
+// inflated bytes serve that request only; from the second time on they
+// are kept: a single request without gzip (a script, a link checker, a
+// tool fetching each page once) does not pin five times the page's cached
+// bytes, and a page that such clients keep asking for is inflated twice.
 func (e *entry) identity() *form {
 	if e.lazy == nil {
 		return &e.plain
@@ -62,6 +66,9 @@ func (e *entry) identity() *form {
 	}
 	f := e.plain
 	f.body = body
+	if e.identityAsks.Add(1) == 1 {
+		return &f
+	}
 	if e.lazy.CompareAndSwap(nil, &f) && e.owner != nil {
 		e.owner.grow(e, int64(len(body)))
 	}
@@ -89,13 +96,14 @@ type entry struct {
 	// one: nearly every client asks for gzip (browsers, feed readers,
 	// crawlers), and the compressed page is a fifth of the size, so the
 	// cache holds five times as many pages in the same bytes. Then
-	// plain.body is nil, and lazy holds the identity form once a client
-	// without gzip asked for it (inflated once, then kept and counted).
-	plain    form
-	lazy     *atomic.Pointer[form]
-	plainLen int
-	owner    *Cache // set by put: where lazy growth is counted
-	gz       form   // body nil when compressing does not pay
+	// plain.body is nil, and lazy holds the identity form once clients
+	// without gzip asked for it twice (identityAsks; then kept and counted).
+	plain        form
+	lazy         *atomic.Pointer[form]
+	identityAsks atomic.Int32
+	plainLen     int
+	owner        *Cache // set by put: where lazy growth is counted
+	gz           form   // body nil when compressing does not pay
 	// full are the headers of a full response, short those of a 304
 	// (RFC 9110 §15.4.5: the validators and caching headers, no
 	// Content-Type).

@@ -61,9 +61,9 @@ func Connect(ctx context.Context, path string) (*Store, error) {
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "busy_timeout(5000)")
 	q.Add("_pragma", "synchronous(NORMAL)")
-	// 1 MiB of page cache per connection (SQLite's default is 2 MiB):
+	// 512 KiB of page cache per connection (SQLite's default is 2 MiB):
 	// rendered pages live in Octavo's own cache, and the OS caches the file.
-	q.Add("_pragma", "cache_size(-1024)")
+	q.Add("_pragma", "cache_size(-512)")
 	q.Set("_txlock", "immediate")
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
