@@ -72,8 +72,20 @@ func serve(ctx context.Context, args []string, env Env) (err error) {
 		return fmt.Errorf("data folder: %w", err)
 	}
 	dbPath := store.Describe(cfg.Database, cfg.DataDir)
+	// The theme's templates are parsed while the database opens (each
+	// ~10 ms at start-up, on separate cores): part of the cold start.
+	type loaded struct {
+		th  *render.Theme
+		err error
+	}
+	theme := make(chan loaded, 1)
+	go func() {
+		th, _, err := render.LoadTheme(filepath.Join(cfg.DataDir, "theme"), log)
+		theme <- loaded{th, err}
+	}()
 	st, err := openStore(ctx, cfg)
 	if err != nil {
+		<-theme
 		return err
 	}
 	// The database closes last, after every request and background render
@@ -121,10 +133,11 @@ func serve(ctx context.Context, args []string, env Env) (err error) {
 		}
 	}
 
-	th, _, err := render.LoadTheme(filepath.Join(cfg.DataDir, "theme"), log)
-	if err != nil {
-		return err
+	lt := <-theme
+	if lt.err != nil {
+		return lt.err
 	}
+	th := lt.th
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -184,20 +197,30 @@ func serve(ctx context.Context, args []string, env Env) (err error) {
 
 	// Warm-up renders use their own context: cancelled at shutdown, and
 	// waited for before the database closes.
+	// On every way out, the background work is told to stop before it is
+	// waited for (defers run last first): a return that skipped stopWarm
+	// would wait forever.
+	var background sync.WaitGroup
+	defer background.Wait()
 	warmCtx, stopWarm := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWarm()
-	var background sync.WaitGroup
 	background.Go(func() {
 		if err := srv.Warm(warmCtx, warmPaths...); err != nil && !errors.Is(err, context.Canceled) {
 			log.Warn("warm-up failed", "error", err)
 		}
 	})
-	defer background.Wait()
 	startBackground(warmCtx, &background, st, cache, svc, log)
 	background.Go(func() { lib.Run(warmCtx) }) // smaller copies of uploads
 
 	fmt.Fprintf(env.Stdout, "Octavo is serving %s at %s\n", cfg.DataDir, base+"/")
-	if err := printSetupLink(ctx, accounts, env.Stdout); err != nil {
+	// The servers answer already: a SIGTERM that arrives now (after a first
+	// page, say) makes the setup link's query fail, and is a shutdown like
+	// any other, below.
+	if err := printSetupLink(ctx, accounts, env.Stdout); err != nil && ctx.Err() == nil {
+		stopWarm()
+		for _, hs := range servers {
+			hs.Close()
+		}
 		return err
 	}
 	log.Info("ready", "addr", ln.Addr().String(), "startup", time.Since(started).Round(time.Microsecond),
