@@ -137,6 +137,12 @@ func New(o Options) (*Admin, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The layout is parsed once and cloned for each page (parsing it for
+	// every page was most of the server's start-up work here).
+	layout, err := template.New("base").Funcs(funcs).Parse(string(base))
+	if err != nil {
+		return nil, fmt.Errorf("admin: template base: %w", err)
+	}
 	for _, f := range files {
 		p := strings.TrimSuffix(path.Base(f), ".html")
 		if p == "base" {
@@ -146,7 +152,7 @@ func New(o Options) (*Admin, error) {
 		if err != nil {
 			return nil, fmt.Errorf("admin: template %s: %w", p, err)
 		}
-		t, err := template.New("base").Funcs(funcs).Parse(string(base))
+		t, err := layout.Clone()
 		if err == nil {
 			_, err = t.New(p).Parse(string(body))
 		}
