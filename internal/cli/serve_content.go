@@ -83,11 +83,12 @@ func serveContent(ctx context.Context, cfg config.Config, env Env, log *slog.Log
 		go func() { errc <- hs.Serve(listeners[i]) }()
 	}
 	// The watcher and the warm-up stop at shutdown, before the folder's
-	// cache closes.
-	bgCtx, stopBg := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopBg()
+	// cache closes; on every way out they are told to stop before they are
+	// waited for (defers run last first).
 	var background sync.WaitGroup
 	defer background.Wait()
+	bgCtx, stopBg := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopBg()
 	background.Go(func() { cs.Watch(bgCtx, cache.Invalidate) })
 	background.Go(func() {
 		if err := srv.Warm(bgCtx, warmPaths...); err != nil && !errors.Is(err, context.Canceled) {

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"octavo/internal/blog"
+	"octavo/internal/cli"
 	"octavo/internal/store/sqlite"
 )
 
@@ -195,3 +196,40 @@ func TestGracefulShutdown(t *testing.T) {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// TestSIGTERMDuringStartup stops the server at the moment it has started
+// answering but is still looking up the setup link (as a SIGTERM after
+// the first served page can): serve must shut down gracefully, not wait
+// for ever for its background work (it did, and hung the process).
+func TestSIGTERMDuringStartup(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out strings.Builder
+	var mu sync.Mutex
+	stdout := writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if strings.HasPrefix(string(p), "Octavo is serving") {
+			cancel() // the setup link's lookup comes next
+		}
+		return out.Write(p)
+	})
+	done := make(chan error, 1)
+	go func() {
+		done <- cli.Run(ctx, []string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--no-seed"},
+			cli.Env{Getenv: func(string) string { return "" }, Stdout: stdout, Stderr: io.Discard})
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve after a SIGTERM during start-up: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not return 30 s after a SIGTERM during start-up")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !strings.Contains(out.String(), "Octavo is serving") {
+		t.Errorf("the server never started:\n%s", out.String())
+	}
+}
