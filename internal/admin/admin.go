@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"octavo/internal/auth"
@@ -73,12 +74,11 @@ type Admin struct {
 	// pagePreview renders a post's public page (render.Renderer.Preview).
 	pagePreview func(ctx context.Context, p *blog.Post) (*render.Page, error)
 	log         *slog.Logger
-	pages       map[string]*template.Template
+	pages       map[string]*lazyTemplate
 	assets      *assets
 }
 
-// New parses the templates and hashes the assets: a broken template fails
-// here, at start-up, not at the first request.
+// New hashes the assets; each page's template is parsed at its first use.
 func New(o Options) (*Admin, error) {
 	if o.Auth == nil {
 		return nil, errors.New("admin: no auth service")
@@ -90,7 +90,7 @@ func New(o Options) (*Admin, error) {
 		o.Clock = blog.SystemClock{}
 	}
 	a := &Admin{auth: o.Auth, store: o.Auth.Store(), settings: o.Settings, content: o.Content, posts: o.Posts, media: o.Media,
-		clock: o.Clock, pagePreview: o.PagePreview, log: o.Log, pages: map[string]*template.Template{}}
+		clock: o.Clock, pagePreview: o.PagePreview, log: o.Log, pages: map[string]*lazyTemplate{}}
 	var err error
 	if a.assets, err = loadAssets(); err != nil {
 		return nil, err
@@ -129,37 +129,43 @@ func New(o Options) (*Admin, error) {
 			return ""
 		},
 	}
-	base, err := fs.ReadFile(templateFS, "templates/base.html")
-	if err != nil {
-		return nil, err
-	}
 	files, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
-	// The layout is parsed once and cloned for each page (parsing it for
-	// every page was most of the server's start-up work here).
-	layout, err := template.New("base").Funcs(funcs).Parse(string(base))
-	if err != nil {
-		return nil, fmt.Errorf("admin: template base: %w", err)
-	}
+	// The templates are parsed at their first use, not here: most servers
+	// never show most admin pages, and parsing them all was most of the
+	// server's start-up work and much of its live heap
+	// (TestEveryPageRenders renders every one, so a broken template fails
+	// the tests).
+	layout := &lazyTemplate{parse: func() (*template.Template, error) {
+		base, err := fs.ReadFile(templateFS, "templates/base.html")
+		if err != nil {
+			return nil, err
+		}
+		return template.New("base").Funcs(funcs).Parse(string(base))
+	}}
 	for _, f := range files {
 		p := strings.TrimSuffix(path.Base(f), ".html")
 		if p == "base" {
 			continue
 		}
-		body, err := fs.ReadFile(templateFS, f)
-		if err != nil {
-			return nil, fmt.Errorf("admin: template %s: %w", p, err)
-		}
-		t, err := layout.Clone()
-		if err == nil {
-			_, err = t.New(p).Parse(string(body))
-		}
-		if err != nil {
-			return nil, fmt.Errorf("admin: template %s: %w", p, err)
-		}
-		a.pages[p] = t
+		a.pages[p] = &lazyTemplate{parse: func() (*template.Template, error) {
+			l, err := layout.get()
+			if err != nil {
+				return nil, fmt.Errorf("base: %w", err)
+			}
+			body, err := fs.ReadFile(templateFS, f)
+			if err != nil {
+				return nil, err
+			}
+			// The layout is parsed once and cloned for each page.
+			t, err := l.Clone()
+			if err == nil {
+				_, err = t.New(p).Parse(string(body))
+			}
+			return t, err
+		}}
 	}
 	return a, nil
 }
@@ -206,7 +212,12 @@ type view struct {
 
 // render writes page with status.
 func (a *Admin) render(w http.ResponseWriter, r *http.Request, status int, page string, v view) {
-	t := a.pages[page]
+	t, err := a.template(page)
+	if err != nil {
+		a.log.Error("admin: template", "page", page, "error", err)
+		http.Error(w, "An internal error occurred.", http.StatusInternalServerError)
+		return
+	}
 	v.CSRF = auth.CSRFToken(r)
 	if id := auth.FromContext(r.Context()); id != nil && id.Session.Stage == blog.StageFull {
 		v.User = id.User
@@ -226,6 +237,32 @@ func (a *Admin) render(w http.ResponseWriter, r *http.Request, status int, page 
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write([]byte(b.String()))
+}
+
+// lazyTemplate is a template parsed once, at its first use.
+type lazyTemplate struct {
+	once  sync.Once
+	parse func() (*template.Template, error)
+	t     *template.Template
+	err   error
+}
+
+func (l *lazyTemplate) get() (*template.Template, error) {
+	l.once.Do(func() { l.t, l.err = l.parse() })
+	return l.t, l.err
+}
+
+// template is the parsed template of an admin page.
+func (a *Admin) template(page string) (*template.Template, error) {
+	l, ok := a.pages[page]
+	if !ok {
+		return nil, fmt.Errorf("no template %q", page)
+	}
+	t, err := l.get()
+	if err != nil {
+		return nil, fmt.Errorf("template %s: %w", page, err)
+	}
+	return t, nil
 }
 
 // denied is how auth.Protect refuses: a page that says why.

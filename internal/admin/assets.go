@@ -6,10 +6,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
-	"mime"
 	"path"
 	"strings"
 
+	"octavo/internal/mimetype"
 	"octavo/internal/render"
 )
 
@@ -65,7 +65,7 @@ func (as *assets) add(name string, body []byte) {
 	sum := sha256.Sum256(body)
 	ext := path.Ext(name)
 	file := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:])[:10] + ext
-	a := &asset{url: AssetPrefix + file, contentType: mime.TypeByExtension(ext), body: body}
+	a := &asset{url: AssetPrefix + file, contentType: mimetype.ByExtension(ext), body: body}
 	if a.contentType == "" {
 		a.contentType = "application/octet-stream"
 	}

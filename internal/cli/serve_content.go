@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,6 +19,7 @@ import (
 	"octavo/internal/blog"
 	"octavo/internal/config"
 	"octavo/internal/contentdir"
+	"octavo/internal/mimetype"
 	"octavo/internal/render"
 	"octavo/internal/web"
 )
@@ -267,6 +269,9 @@ func (c *contentServer) serveFile(w http.ResponseWriter, r *http.Request, file s
 		return
 	}
 	w.Header().Set("Cache-Control", "no-cache")
+	if t := mimetype.ByExtension(filepath.Ext(file)); t != "" {
+		w.Header().Set("Content-Type", t) // else ServeContent looks
+	}
 	http.ServeContent(w, r, fi.Name(), fi.ModTime(), f)
 }
 

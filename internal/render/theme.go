@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"math"
-	"mime"
 	"os"
 	"path"
 	"path/filepath"
@@ -22,6 +21,7 @@ import (
 	"github.com/alecthomas/chroma/v2/styles"
 
 	"octavo/internal/blog"
+	"octavo/internal/mimetype"
 	"octavo/theme"
 )
 
@@ -199,7 +199,7 @@ func (t *Theme) loadAssets(files map[string][]byte) error {
 		a := &Asset{
 			Name:        name,
 			URL:         "/assets/" + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:])[:10] + ext,
-			ContentType: mime.TypeByExtension(ext),
+			ContentType: mimetype.ByExtension(ext),
 			Body:        body,
 		}
 		if a.ContentType == "" {

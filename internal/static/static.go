@@ -21,7 +21,6 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"mime"
 	"net/http"
 	"os"
 	"path"
@@ -36,6 +35,7 @@ import (
 	"github.com/klauspost/compress/gzip"
 
 	"octavo/internal/blog"
+	"octavo/internal/mimetype"
 	"octavo/internal/render"
 )
 
@@ -834,7 +834,7 @@ func compressible(f string) bool {
 	case "":
 		return path.Base(f) == "_redirects"
 	}
-	t := mime.TypeByExtension(ext)
+	t := mimetype.ByExtension(ext)
 	return strings.HasPrefix(t, "text/")
 }
 
