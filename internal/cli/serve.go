@@ -21,6 +21,7 @@ import (
 	"octavo/internal/auth"
 	"octavo/internal/blog"
 	"octavo/internal/config"
+	"octavo/internal/deadline"
 	"octavo/internal/media"
 	"octavo/internal/render"
 	"octavo/internal/seed"
@@ -31,12 +32,15 @@ import (
 // Server timeouts. A request's headers must arrive within 5 s (slowloris),
 // its body within 30 s; an answer has 60 s to be written (a slow reader of a
 // large page); an idle keep-alive connection is closed after 2 minutes.
+// The listeners keep these deadlines coarsely (internal/deadline): each is
+// enforced within deadlineTick, and moving one costs no runtime timer.
 const (
 	readHeaderTimeout = 5 * time.Second
 	readTimeout       = 30 * time.Second
 	writeTimeout      = 60 * time.Second
 	idleTimeout       = 2 * time.Minute
 	maxHeaderBytes    = 64 << 10
+	deadlineTick      = 250 * time.Millisecond
 )
 
 // memoryHeadroom is what the Go heap may hold beyond a full page cache
@@ -192,7 +196,7 @@ func serve(ctx context.Context, args []string, env Env) (err error) {
 	}
 	errc := make(chan error, len(servers))
 	for i, hs := range servers {
-		go func() { errc <- hs.Serve(listeners[i]) }()
+		go func() { errc <- hs.Serve(deadline.Wrap(listeners[i], deadlineTick)) }()
 	}
 
 	// Warm-up renders use their own context: cancelled at shutdown, and

@@ -19,6 +19,7 @@ import (
 	"octavo/internal/blog"
 	"octavo/internal/config"
 	"octavo/internal/contentdir"
+	"octavo/internal/deadline"
 	"octavo/internal/mimetype"
 	"octavo/internal/render"
 	"octavo/internal/web"
@@ -82,7 +83,7 @@ func serveContent(ctx context.Context, cfg config.Config, env Env, log *slog.Log
 	}
 	errc := make(chan error, len(servers))
 	for i, hs := range servers {
-		go func() { errc <- hs.Serve(listeners[i]) }()
+		go func() { errc <- hs.Serve(deadline.Wrap(listeners[i], deadlineTick)) }()
 	}
 	// The watcher and the warm-up stop at shutdown, before the folder's
 	// cache closes; on every way out they are told to stop before they are

@@ -1,0 +1,190 @@
+// Package deadline wraps a listener so that the server timeouts of
+// net/http cost next to nothing per request.
+//
+// With its four timeouts set, net/http moves a connection's read and
+// write deadlines five or six times per request (the header deadline, the
+// whole-request deadline, the write deadline, the idle deadline, and
+// clearing them), and each move re-arms a runtime timer: on a cached page,
+// some percent of the CPU a request costs. The connections of Wrap only
+// note a future deadline (a mutex and two stores); one goroutine, every
+// tick, applies the deadlines that have passed to the real connection,
+// which wakes whatever read or write waits on it with the usual timeout
+// error. A deadline is so enforced up to one tick late, which is nothing
+// against timeouts of seconds.
+//
+// A deadline already in the past is applied at once: net/http sets one to
+// wake its background read at the end of every request, and must not wait
+// for a tick. So is clearing a deadline that was applied.
+package deadline
+
+import (
+	"errors"
+	"io"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Listener is a net.Listener whose connections keep deadlines coarsely.
+type Listener struct {
+	net.Listener
+	tick time.Duration
+
+	// now is the sweeper's clock (Unix ns at its last tick, or when it
+	// started): a deadline at or before it is in the past.
+	now atomic.Int64
+
+	mu      sync.Mutex
+	conns   map[*conn]struct{}
+	running bool // the sweeper goroutine; it stops when no connection is left
+}
+
+// Wrap returns ln with coarse deadlines, applied within tick.
+func Wrap(ln net.Listener, tick time.Duration) *Listener {
+	return &Listener{Listener: ln, tick: tick, conns: map[*conn]struct{}{}}
+}
+
+// Accept waits for a connection and returns it wrapped.
+func (l *Listener) Accept() (net.Conn, error) {
+	nc, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	c := &conn{Conn: nc, l: l}
+	l.mu.Lock()
+	l.conns[c] = struct{}{}
+	if !l.running {
+		l.running = true
+		l.now.Store(time.Now().UnixNano())
+		go l.sweep()
+	}
+	l.mu.Unlock()
+	return c, nil
+}
+
+// sweep applies, every tick, the deadlines that have passed.
+func (l *Listener) sweep() {
+	t := time.NewTicker(l.tick)
+	defer t.Stop()
+	for range t.C {
+		now := time.Now().UnixNano()
+		l.now.Store(now)
+		l.mu.Lock()
+		if len(l.conns) == 0 {
+			l.running = false
+			l.mu.Unlock()
+			return
+		}
+		for c := range l.conns {
+			c.expire(now)
+		}
+		l.mu.Unlock()
+	}
+}
+
+// open is how many connections the listener holds (for tests).
+func (l *Listener) open() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.conns)
+}
+
+type conn struct {
+	net.Conn
+	l           *Listener
+	mu          sync.Mutex
+	read, write side
+}
+
+// side is the deadline of one direction.
+type side struct {
+	at      int64 // Unix ns; 0: none
+	applied bool  // the real connection holds this (passed) deadline
+}
+
+func (c *conn) SetDeadline(t time.Time) error      { return c.set(t, true, true) }
+func (c *conn) SetReadDeadline(t time.Time) error  { return c.set(t, true, false) }
+func (c *conn) SetWriteDeadline(t time.Time) error { return c.set(t, false, true) }
+
+func (c *conn) set(t time.Time, read, write bool) error {
+	var at int64
+	if !t.IsZero() {
+		if at = t.UnixNano(); at == 0 {
+			at = -1 // the zero of Unix time is a time, not "none"
+		}
+	}
+	past := at != 0 && at <= c.l.now.Load()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var err error
+	if read {
+		err = c.apply(&c.read, at, past, true)
+	}
+	if write {
+		err = errors.Join(err, c.apply(&c.write, at, past, false))
+	}
+	return err
+}
+
+// apply records a new deadline of one side, and gives the real connection
+// what it must hold now: the deadline if it has passed, else none.
+func (c *conn) apply(s *side, at int64, past, read bool) error {
+	s.at = at
+	switch {
+	case past:
+		s.applied = true
+		return c.real(read, time.Unix(0, at))
+	case s.applied:
+		s.applied = false
+		return c.real(read, time.Time{})
+	}
+	return nil
+}
+
+func (c *conn) real(read bool, t time.Time) error {
+	if read {
+		return c.Conn.SetReadDeadline(t)
+	}
+	return c.Conn.SetWriteDeadline(t)
+}
+
+// expire applies the deadlines that passed by now.
+func (c *conn) expire(now int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, s := range []struct {
+		*side
+		read bool
+	}{{&c.read, true}, {&c.write, false}} {
+		if s.at != 0 && !s.applied && s.at <= now {
+			s.applied = true
+			_ = c.real(s.read, time.Unix(0, s.at))
+		}
+	}
+}
+
+func (c *conn) Close() error {
+	c.l.mu.Lock()
+	delete(c.l.conns, c)
+	c.l.mu.Unlock()
+	return c.Conn.Close()
+}
+
+// ReadFrom keeps the real connection's sendfile path for net/http's
+// file answers.
+func (c *conn) ReadFrom(r io.Reader) (int64, error) {
+	if rf, ok := c.Conn.(io.ReaderFrom); ok {
+		return rf.ReadFrom(r)
+	}
+	return io.Copy(struct{ io.Writer }{c.Conn}, r)
+}
+
+// CloseWrite half-closes a TCP connection, as net/http does before it
+// closes one whose request body was not read.
+func (c *conn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return errors.New("deadline: the connection cannot half-close")
+}
