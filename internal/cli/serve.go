@@ -271,6 +271,7 @@ func newHTTPServer(h http.Handler, errorLog *stdlog.Logger) *http.Server {
 		IdleTimeout:       idleTimeout,
 		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          errorLog,
+		ConnContext:       web.ConnContext,
 	}
 }
 

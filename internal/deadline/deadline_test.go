@@ -1,6 +1,7 @@
 package deadline
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -214,5 +215,56 @@ func TestClosedConnectionsLeave(t *testing.T) {
 			t.Fatal("the sweeper still runs with no connection")
 		}
 		time.Sleep(time.Millisecond)
+	}
+}
+
+// countingConn counts the writes that reach the real connection.
+type countingConn struct {
+	net.Conn
+	writes int
+}
+
+func (c *countingConn) Write(p []byte) (int, error) {
+	c.writes++
+	return c.Conn.Write(p)
+}
+
+// A corked connection sends what was written, in order, with one write at
+// Uncork; then writes go straight through again.
+func TestCork(t *testing.T) {
+	_, server, client := pair(t, time.Hour)
+	c := server.(*conn)
+	counter := &countingConn{Conn: c.Conn}
+	c.Conn = counter
+	first, second := bytes.Repeat([]byte("a"), 4096), bytes.Repeat([]byte("b"), 1000)
+	c.Cork()
+	for _, p := range [][]byte{first, second} {
+		if n, err := c.Write(p); n != len(p) || err != nil {
+			t.Fatalf("corked write: %d, %v", n, err)
+		}
+	}
+	if counter.writes != 0 {
+		t.Fatalf("%d writes reached the connection while corked", counter.writes)
+	}
+	if err := c.Uncork(); err != nil {
+		t.Fatal(err)
+	}
+	if counter.writes != 1 {
+		t.Fatalf("%d writes at Uncork, want 1", counter.writes)
+	}
+	c.Write([]byte("c"))
+	if counter.writes != 2 {
+		t.Fatalf("a write after Uncork was held")
+	}
+	client.SetReadDeadline(time.Now().Add(guard))
+	got := make([]byte, len(first)+len(second)+1)
+	if _, err := io.ReadFull(client, got); err != nil {
+		t.Fatal(err)
+	}
+	if want := append(append(append([]byte{}, first...), second...), 'c'); !bytes.Equal(got, want) {
+		t.Fatal("the client read other bytes than were written")
+	}
+	if err := c.Uncork(); err != nil || counter.writes != 2 {
+		t.Fatalf("Uncork without Cork: %v, %d writes", err, counter.writes)
 	}
 }
