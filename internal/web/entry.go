@@ -268,11 +268,12 @@ func (e *entry) write(w http.ResponseWriter, r *http.Request) {
 		}
 		if len(f.body) > corkAbove {
 			if k, ok := r.Context().Value(connKey{}).(corker); ok {
-				// The headers and the body leave in one write (see corker).
+				// The headers and the body leave in one write (see
+				// corker), even if something below panicked.
 				k.Cork()
+				defer k.Uncork()
 				_, _ = w.Write(f.body)
 				_ = http.NewResponseController(w).Flush()
-				_ = k.Uncork()
 				return
 			}
 		}
