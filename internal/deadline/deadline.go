@@ -15,6 +15,9 @@
 // A deadline already in the past is applied at once: net/http sets one to
 // wake its background read at the end of every request, and must not wait
 // for a tick. So is clearing a deadline that was applied.
+//
+// The connections can also cork (Cork, Uncork): hold an answer's writes
+// and send them with one system call.
 package deadline
 
 import (
@@ -216,8 +219,11 @@ func (c *conn) Close() error {
 }
 
 // ReadFrom keeps the real connection's sendfile path for net/http's
-// file answers.
+// file answers (unless corked).
 func (c *conn) ReadFrom(r io.Reader) (int64, error) {
+	if c.held != nil { // corked: the bytes queue behind the held ones
+		return io.Copy(struct{ io.Writer }{c}, r)
+	}
 	if rf, ok := c.Conn.(io.ReaderFrom); ok {
 		return rf.ReadFrom(r)
 	}

@@ -268,3 +268,23 @@ func TestCork(t *testing.T) {
 		t.Fatalf("Uncork without Cork: %v, %d writes", err, counter.writes)
 	}
 }
+
+// What is copied into a corked connection (net/http's file answers go
+// through ReadFrom) queues behind what was written before it.
+func TestCorkedReadFrom(t *testing.T) {
+	_, server, client := pair(t, time.Hour)
+	c := server.(*conn)
+	c.Cork()
+	c.Write([]byte("head:"))
+	if _, err := c.ReadFrom(strings.NewReader("body")); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Uncork(); err != nil {
+		t.Fatal(err)
+	}
+	client.SetReadDeadline(time.Now().Add(guard))
+	got := make([]byte, len("head:body"))
+	if _, err := io.ReadFull(client, got); err != nil || string(got) != "head:body" {
+		t.Fatalf("read %q, %v", got, err)
+	}
+}
