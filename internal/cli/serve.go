@@ -125,8 +125,12 @@ func serve(ctx context.Context, args []string, env Env) (err error) {
 		// lets the heap grow to twice the live data (the cache, mostly), and
 		// a full cache would double the resident memory for nothing; the
 		// cache holds byte slices, so collecting more often costs little.
-		// GOMEMLIMIT overrides it.
-		debug.SetMemoryLimit(cacheBytes + memoryHeadroom)
+		// GOMEMLIMIT overrides it. The ballast (below) counts as heap.
+		limit := cacheBytes + memoryHeadroom
+		if os.Getenv("GOGC") == "" {
+			limit += gcBallastBytes
+		}
+		debug.SetMemoryLimit(limit)
 	}
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)

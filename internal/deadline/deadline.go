@@ -34,9 +34,12 @@ type Listener struct {
 	net.Listener
 	tick time.Duration
 
-	// now is the sweeper's clock (Unix ns at its last tick, or when it
-	// started): a deadline at or before it is in the past.
-	now atomic.Int64
+	// Times are kept as nanoseconds since epoch, on the monotonic clock
+	// (as the runtime keeps deadlines): a step of the wall clock moves
+	// no timeout. now is the sweeper's clock, its last tick or when it
+	// started.
+	epoch time.Time
+	now   atomic.Int64
 
 	mu      sync.Mutex
 	conns   map[*conn]struct{}
@@ -45,7 +48,7 @@ type Listener struct {
 
 // Wrap returns ln with coarse deadlines, applied within tick.
 func Wrap(ln net.Listener, tick time.Duration) *Listener {
-	return &Listener{Listener: ln, tick: tick, conns: map[*conn]struct{}{}}
+	return &Listener{Listener: ln, tick: tick, epoch: time.Now(), conns: map[*conn]struct{}{}}
 }
 
 // Accept waits for a connection and returns it wrapped.
@@ -59,11 +62,23 @@ func (l *Listener) Accept() (net.Conn, error) {
 	l.conns[c] = struct{}{}
 	if !l.running {
 		l.running = true
-		l.now.Store(time.Now().UnixNano())
+		l.now.Store(l.since())
 		go l.sweep()
 	}
 	l.mu.Unlock()
 	return c, nil
+}
+
+// since is the time now, as the listener keeps times.
+func (l *Listener) since() int64 { return int64(time.Since(l.epoch)) }
+
+// at is t as the listener keeps times (t.Sub uses the monotonic clock
+// when t has it, as time.Now().Add(d) does); 0 is reserved for "none".
+func (l *Listener) at(t time.Time) int64 {
+	if at := int64(t.Sub(l.epoch)); at != 0 {
+		return at
+	}
+	return -1
 }
 
 // sweep applies, every tick, the deadlines that have passed.
@@ -71,7 +86,7 @@ func (l *Listener) sweep() {
 	t := time.NewTicker(l.tick)
 	defer t.Stop()
 	for range t.C {
-		now := time.Now().UnixNano()
+		now := l.since()
 		l.now.Store(now)
 		l.mu.Lock()
 		if len(l.conns) == 0 {
@@ -108,17 +123,23 @@ type conn struct {
 var heldBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
 
 // Cork holds what is written to the connection until Uncork, which sends
-// it with one system call. net/http writes an answer through a 4 KiB
-// buffer, so one of 5 KiB costs two writes (and two TCP segments) where
-// nginx makes one; a handler that knows its whole answer is in hand corks
-// around it. Only the goroutine serving the connection may call it.
-func (c *conn) Cork() {
+// it with one system call; size is how much the caller will write. net/http
+// writes an answer through a 4 KiB buffer, so one of 5 KiB costs two writes
+// (and two TCP segments) where nginx makes one; a handler that knows its
+// whole answer is in hand corks around it. Only the goroutine serving the
+// connection may call it.
+func (c *conn) Cork(size int) {
 	if c.held == nil {
 		c.held = heldBuffers.Get().(*[]byte)
 	}
+	if cap(*c.held) < size {
+		*c.held = make([]byte, 0, size)
+	}
 }
 
-// Uncork sends what was held, and writes go straight through again.
+// Uncork sends what was held, and writes go straight through again. If
+// that write fails, the connection is closed: the server believes the
+// answer was written, and must not keep the connection for another.
 func (c *conn) Uncork() error {
 	b := c.held
 	if b == nil {
@@ -127,7 +148,9 @@ func (c *conn) Uncork() error {
 	c.held = nil
 	var err error
 	if len(*b) > 0 {
-		_, err = c.Conn.Write(*b)
+		if _, err = c.Conn.Write(*b); err != nil {
+			c.Conn.Close()
+		}
 	}
 	if cap(*b) <= 256<<10 {
 		*b = (*b)[:0]
@@ -156,12 +179,15 @@ func (c *conn) SetWriteDeadline(t time.Time) error { return c.set(t, false, true
 
 func (c *conn) set(t time.Time, read, write bool) error {
 	var at int64
+	past := false
 	if !t.IsZero() {
-		if at = t.UnixNano(); at == 0 {
-			at = -1 // the zero of Unix time is a time, not "none"
-		}
+		at = c.l.at(t)
+		// Far enough from the sweeper's last tick, its clock decides
+		// (net/http's deadlines are seconds ahead or long past); within
+		// a tick of it, the real one.
+		now := c.l.now.Load()
+		past = at <= now || at <= now+int64(c.l.tick) && at <= c.l.since()
 	}
-	past := at != 0 && at <= c.l.now.Load()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var err error
@@ -181,13 +207,17 @@ func (c *conn) apply(s *side, at int64, past, read bool) error {
 	switch {
 	case past:
 		s.applied = true
-		return c.real(read, time.Unix(0, at))
+		return c.real(read, passed)
 	case s.applied:
 		s.applied = false
 		return c.real(read, time.Time{})
 	}
 	return nil
 }
+
+// passed is the deadline the real connection is given for one that has
+// passed: any time in the past wakes what waits and fails what follows.
+var passed = time.Unix(1, 0)
 
 func (c *conn) real(read bool, t time.Time) error {
 	if read {
@@ -206,7 +236,7 @@ func (c *conn) expire(now int64) {
 	}{{&c.read, true}, {&c.write, false}} {
 		if s.at != 0 && !s.applied && s.at <= now {
 			s.applied = true
-			_ = c.real(s.read, time.Unix(0, s.at))
+			_ = c.real(s.read, passed)
 		}
 	}
 }

@@ -237,7 +237,7 @@ func TestCork(t *testing.T) {
 	counter := &countingConn{Conn: c.Conn}
 	c.Conn = counter
 	first, second := bytes.Repeat([]byte("a"), 4096), bytes.Repeat([]byte("b"), 1000)
-	c.Cork()
+	c.Cork(0)
 	for _, p := range [][]byte{first, second} {
 		if n, err := c.Write(p); n != len(p) || err != nil {
 			t.Fatalf("corked write: %d, %v", n, err)
@@ -274,7 +274,7 @@ func TestCork(t *testing.T) {
 func TestCorkedReadFrom(t *testing.T) {
 	_, server, client := pair(t, time.Hour)
 	c := server.(*conn)
-	c.Cork()
+	c.Cork(0)
 	c.Write([]byte("head:"))
 	if _, err := c.ReadFrom(strings.NewReader("body")); err != nil {
 		t.Fatal(err)
@@ -286,5 +286,34 @@ func TestCorkedReadFrom(t *testing.T) {
 	got := make([]byte, len("head:body"))
 	if _, err := io.ReadFull(client, got); err != nil || string(got) != "head:body" {
 		t.Fatalf("read %q, %v", got, err)
+	}
+}
+
+// An answer that fails to leave at Uncork closes the connection: the
+// server counted it as written and must not wait for another request.
+func TestUncorkFailureCloses(t *testing.T) {
+	_, server, _ := pair(t, time.Hour)
+	c := server.(*conn)
+	c.Cork(0)
+	c.Write([]byte("an answer"))
+	c.Conn.SetWriteDeadline(passed) // the real write fails
+	if err := c.Uncork(); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("Uncork: %v, want the write's error", err)
+	}
+	c.Conn.SetReadDeadline(time.Now().Add(guard)) // fails once closed: ignored
+	if _, err := c.Conn.Read(make([]byte, 1)); !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("read after a failed Uncork: %v, want a closed connection", err)
+	}
+}
+
+// A deadline of now, set between two ticks (the sweeper an hour away),
+// still applies at once.
+func TestDeadlineOfNow(t *testing.T) {
+	_, server, _ := pair(t, time.Hour)
+	done := readErr(server)
+	time.Sleep(time.Millisecond) // past the sweeper's start
+	server.SetReadDeadline(time.Now())
+	if err := wait(t, done, "read after a deadline of now"); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("read: %v, want a deadline error", err)
 	}
 }

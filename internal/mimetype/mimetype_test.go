@@ -12,7 +12,10 @@ func TestByExtension(t *testing.T) {
 		{".woff2", "font/woff2"},
 		{".ico", "image/vnd.microsoft.icon"},
 		{".svg", "image/svg+xml"},
-		{".exe", ""},
+		{".vtt", "text/vtt; charset=utf-8"},
+		{".xsl", "text/xml; charset=utf-8"},
+		{".exe", "application/octet-stream"},
+		{".nosuchtype", ""},
 		{"", ""},
 		{"css", ""},
 	} {

@@ -266,11 +266,11 @@ func (e *entry) write(w http.ResponseWriter, r *http.Request) {
 		if f.body == nil {
 			f = e.identity()
 		}
-		if len(f.body) > corkAbove {
+		if n := len(f.body); n > corkAbove && n <= corkUpTo {
 			if k, ok := r.Context().Value(connKey{}).(corker); ok {
 				// The headers and the body leave in one write (see
 				// corker), even if something below panicked.
-				k.Cork()
+				k.Cork(n + 1<<10)
 				defer k.Uncork()
 				_, _ = w.Write(f.body)
 				_ = http.NewResponseController(w).Flush()
@@ -286,14 +286,21 @@ func (e *entry) write(w http.ResponseWriter, r *http.Request) {
 // net/http writes an answer through a 4 KiB buffer: a bigger one leaves
 // in two writes and two TCP segments, where nginx sends one.
 type corker interface {
-	Cork()
+	Cork(size int)
 	Uncork() error
 }
 
 // corkAbove is the body size from which a hit corks: below it, the
 // headers (~400 bytes) and the body fit net/http's 4 KiB buffer and
 // leave in one write anyway.
-const corkAbove = 4<<10 - 512
+//
+// corkUpTo is the largest: beyond it one write fewer saves nothing
+// measurable, and every hit would copy the body, and every slow reader
+// hold its own copy, where they now share the cache's.
+const (
+	corkAbove = 4<<10 - 512
+	corkUpTo  = 64 << 10
+)
 
 type connKey struct{}
 
