@@ -119,33 +119,7 @@ func serve(ctx context.Context, args []string, env Env) (err error) {
 	}
 	cacheBytes := int64(cfg.CacheMB) << 20
 	cache := web.NewCache(cacheBytes)
-	if os.Getenv("GOMEMLIMIT") == "" {
-		// A soft limit on the Go heap: the cache's bound plus room for
-		// renders, connections and the runtime. Without it the collector
-		// lets the heap grow to twice the live data (the cache, mostly), and
-		// a full cache would double the resident memory for nothing; the
-		// cache holds byte slices, so collecting more often costs little.
-		// GOMEMLIMIT overrides it. The ballast (below) counts as heap.
-		limit := cacheBytes + memoryHeadroom
-		if os.Getenv("GOGC") == "" {
-			limit += gcBallastBytes
-		}
-		debug.SetMemoryLimit(limit)
-	}
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(gcPercent)
-		if gcBallast == nil {
-			gcBallast = make([]byte, gcBallastBytes)
-		}
-	}
-	if !cfg.Pprof && runtime.MemProfileRate == defaultMemProfileRate {
-		// Nothing reads the heap profile without --pprof; sampling it
-		// (an allocation in 512 KiB by default) unwinds the stack through
-		// the binary's function tables, which then stay resident, and keeps
-		// a table of the stacks seen. A rate chosen elsewhere (the prof
-		// build's OCTAVO_MEMPROFILE, GODEBUG=memprofilerate) stays.
-		runtime.MemProfileRate = 0
-	}
+	tuneMemory(cacheBytes, cfg.Pprof)
 	svc := newContent(st, cache, clock, log)
 	if !cfg.NoSeed {
 		seeded, err := seed.Run(ctx, st, svc)
@@ -276,6 +250,38 @@ func newHTTPServer(h http.Handler, errorLog *stdlog.Logger) *http.Server {
 		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          errorLog,
 		ConnContext:       web.ConnContext,
+	}
+}
+
+// tuneMemory sets the collector and the heap profile for a server whose
+// page cache holds up to cacheBytes (both serve modes).
+func tuneMemory(cacheBytes int64, pprof bool) {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// A soft limit on the Go heap: the cache's bound plus room for
+		// renders, connections and the runtime. Without it the collector
+		// lets the heap grow to twice the live data (the cache, mostly), and
+		// a full cache would double the resident memory for nothing; the
+		// cache holds byte slices, so collecting more often costs little.
+		// GOMEMLIMIT overrides it. The ballast (below) counts as heap.
+		limit := cacheBytes + memoryHeadroom
+		if os.Getenv("GOGC") == "" {
+			limit += gcBallastBytes
+		}
+		debug.SetMemoryLimit(limit)
+	}
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+		if gcBallast == nil {
+			gcBallast = make([]byte, gcBallastBytes)
+		}
+	}
+	if !pprof && runtime.MemProfileRate == defaultMemProfileRate {
+		// Nothing reads the heap profile without --pprof; sampling it
+		// (an allocation in 512 KiB by default) unwinds the stack through
+		// the binary's function tables, which then stay resident, and keeps
+		// a table of the stacks seen. A rate chosen elsewhere (the prof
+		// build's OCTAVO_MEMPROFILE, GODEBUG=memprofilerate) stays.
+		runtime.MemProfileRate = 0
 	}
 }
 

@@ -42,7 +42,9 @@ func serveContent(ctx context.Context, cfg config.Config, env Env, log *slog.Log
 			err = fmt.Errorf("closing the content folder: %w", cerr)
 		}
 	}()
-	cache := web.NewCache(int64(cfg.CacheMB) << 20)
+	cacheBytes := int64(cfg.CacheMB) << 20
+	cache := web.NewCache(cacheBytes)
+	tuneMemory(cacheBytes, cfg.Pprof)
 	th, _, err := render.LoadTheme(cs.site.ThemeDir(), log)
 	if err != nil {
 		return err
