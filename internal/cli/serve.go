@@ -61,9 +61,12 @@ const gcPercent = 50
 // live data, so a cycle comes every ~3.5 MB instead (half as many), yet
 // they hold no pointers (nothing to scan) and are never written, so the
 // kernel never gives them pages: ~2 MB more resident memory, for +6 % of
-// cached requests a second (docs/benchmarks.md, section 1). Set only with
-// gcPercent (GOGC unset).
-var gcBallast []byte
+// cached requests a second (docs/benchmarks.md, section 1b). Set only with
+// gcPercent (GOGC unset), once per process.
+var (
+	gcBallast     []byte
+	gcBallastOnce sync.Once
+)
 
 const gcBallastBytes = 4 << 20
 
@@ -271,9 +274,7 @@ func tuneMemory(cacheBytes int64, pprof bool) {
 	}
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
-		if gcBallast == nil {
-			gcBallast = make([]byte, gcBallastBytes)
-		}
+		gcBallastOnce.Do(func() { gcBallast = make([]byte, gcBallastBytes) })
 	}
 	if !pprof && runtime.MemProfileRate == defaultMemProfileRate {
 		// Nothing reads the heap profile without --pprof; sampling it
