@@ -169,7 +169,7 @@ func (c *conn) Write(p []byte) (int, error) {
 
 // side is the deadline of one direction.
 type side struct {
-	at      int64 // Unix ns; 0: none
+	at      int64 // ns since the listener's epoch (see Listener.at); 0: none
 	applied bool  // the real connection holds this (passed) deadline
 }
 
