@@ -9,8 +9,9 @@
 // the character at the position against the set of characters a rule's
 // match can start with (regexp2's own analysis of the pattern, which it
 // uses for the same purpose when searching), and skips the rules that
-// cannot match there. Rules whose first character cannot be known are
-// always tried. The loop around the rules is chroma's, step for step, so
+// cannot match there. A rule led by \A (a shebang line, say) is tried only
+// at the start of the text, one led by ^ only at the start of a line. Rules
+// of which neither can be known are always tried. The loop around the rules is chroma's, step for step, so
 // the token stream is the same; fastlex_test.go checks it against chroma
 // on chroma's own test files for every lexer.
 package fastlex
@@ -47,42 +48,61 @@ func Install() {
 	})
 }
 
-// Lexer is a chroma.RegexLexer with rules filtered by first character.
+// Lexer is a chroma.RegexLexer with rules filtered by where they can start.
 type Lexer struct {
 	rl *chroma.RegexLexer
 
 	once  sync.Once
 	err   error
 	rules chroma.CompiledRules
-	// first holds, for each compiled rule, the characters its match can
-	// start with (nil: unknown, always try it).
+	// first holds, for each compiled rule, where its match can start
+	// (nil: anywhere, always try it).
 	mu    sync.RWMutex
-	first map[*chroma.CompiledRule]*firstChars
+	first map[*chroma.CompiledRule]*start
 	// named holds the rules whose matches fill chroma's
 	// LexerState.NamedGroups (see needsNames).
 	named map[*chroma.CompiledRule]bool
 }
 
-// firstChars is a rule's set of possible first characters.
-type firstChars struct {
+// start is what a rule's match needs where it starts: one of a set of
+// characters there (when regexp2 can tell), and, for a pattern led by \A
+// or by ^, the start of the text or of a line.
+type start struct {
+	anchor          syntax.AnchorLoc // syntax.AnchorBeginning, syntax.AnchorBol or 0
+	hasChars        bool             // set holds the possible first characters
 	set             syntax.CharSet
 	caseInsensitive bool
 	ascii           [2]uint64 // the ASCII part of the set, precomputed
 }
 
-func (f *firstChars) may(c rune) bool {
-	if f.caseInsensitive {
+// may reports whether a match can start at text[pos].
+func (s *start) may(text []rune, pos int) bool {
+	switch s.anchor {
+	case syntax.AnchorBeginning:
+		if pos != 0 {
+			return false
+		}
+	case syntax.AnchorBol:
+		if pos > 0 && text[pos-1] != '\n' {
+			return false
+		}
+	}
+	if !s.hasChars {
+		return true
+	}
+	c := text[pos]
+	if s.caseInsensitive {
 		c = unicode.ToLower(c)
 	}
 	if c < 128 {
-		return f.ascii[c>>6]&(1<<(uint(c)&63)) != 0
+		return s.ascii[c>>6]&(1<<(uint(c)&63)) != 0
 	}
-	return f.set.CharIn(c)
+	return s.set.CharIn(c)
 }
 
 // Wrap returns a faster lexer with rl's rules.
 func Wrap(rl *chroma.RegexLexer) *Lexer {
-	return &Lexer{rl: rl, first: map[*chroma.CompiledRule]*firstChars{}, named: map[*chroma.CompiledRule]bool{}}
+	return &Lexer{rl: rl, first: map[*chroma.CompiledRule]*start{}, named: map[*chroma.CompiledRule]bool{}}
 }
 
 // Config describes the lexer.
@@ -171,26 +191,41 @@ func (l *Lexer) compile() error {
 	return l.err
 }
 
-// analyse returns the possible first characters of a pattern's matches,
-// nil when regexp2 cannot tell (the pattern may match empty, starts with an
-// anchor it does not skip, runs right to left…).
-func analyse(pattern string) *firstChars {
+// analyse returns where a pattern's matches can start, from regexp2's own
+// analysis: the anchor leading the pattern (\A: only at the start of the
+// text; ^ in multi-line mode: only at the start of a line) and the
+// possible first characters. It returns nil when it can tell neither (the
+// pattern may match empty, runs right to left…). The first characters are
+// left out for patterns led by other anchors, as regexp2 does.
+func analyse(pattern string) *start {
 	tree, err := syntax.Parse(pattern, syntax.ParseOptions{})
 	if err != nil {
 		return nil
 	}
 	code, err := syntax.Write(tree)
-	if err != nil || code.FcPrefix == nil || code.RightToLeft ||
-		code.Anchors&(syntax.AnchorBeginning|syntax.AnchorStart|syntax.AnchorEnd|syntax.AnchorEndZ) != 0 {
+	if err != nil || code.RightToLeft {
 		return nil
 	}
-	f := &firstChars{set: code.FcPrefix.PrefixSet, caseInsensitive: code.FcPrefix.CaseInsensitive}
-	for c := rune(0); c < 128; c++ {
-		if f.set.CharIn(c) {
-			f.ascii[c>>6] |= 1 << (uint(c) & 63)
+	s := &start{}
+	switch {
+	case code.Anchors&syntax.AnchorBeginning != 0:
+		s.anchor = syntax.AnchorBeginning
+	case code.Anchors&syntax.AnchorBol != 0:
+		s.anchor = syntax.AnchorBol
+	}
+	if code.FcPrefix != nil && code.Anchors&(syntax.AnchorBeginning|syntax.AnchorStart|syntax.AnchorEnd|syntax.AnchorEndZ) == 0 {
+		s.hasChars = true
+		s.set, s.caseInsensitive = code.FcPrefix.PrefixSet, code.FcPrefix.CaseInsensitive
+		for c := rune(0); c < 128; c++ {
+			if s.set.CharIn(c) {
+				s.ascii[c>>6] |= 1 << (uint(c) & 63)
+			}
 		}
 	}
-	return f
+	if s.anchor == 0 && !s.hasChars {
+		return nil
+	}
+	return s
 }
 
 // needsNames reports whether a rule's matches must give chroma's
@@ -215,11 +250,11 @@ func needsNames(r *chroma.CompiledRule) bool {
 
 // ruleInfo is what matchRules knows of a rule besides chroma's.
 type ruleInfo struct {
-	first *firstChars // nil: unknown, always try the rule
-	named bool        // its matches fill NamedGroups (needsNames)
+	first *start // nil: unknown, always try the rule
+	named bool   // its matches fill NamedGroups (needsNames)
 }
 
-// filter returns the first-character sets of a state's rules.
+// filter returns where the rules of a state can start.
 func (l *Lexer) filter(rules []*chroma.CompiledRule) []ruleInfo {
 	out := make([]ruleInfo, len(rules))
 	l.mu.RLock()
@@ -362,9 +397,8 @@ func (it *iterator) next() chroma.Token {
 // (needsNames; an empty one otherwise), and each group's text is made
 // once: these allocations were a good part of a lexer's time.
 func matchRules(text []rune, pos int, rules []*chroma.CompiledRule, filters []ruleInfo) (int, *chroma.CompiledRule, []string, map[string]string) {
-	c := text[pos]
 	for i, rule := range rules {
-		if f := filters[i].first; f != nil && !f.may(c) {
+		if f := filters[i].first; f != nil && !f.may(text, pos) {
 			continue
 		}
 		match, err := rule.Regexp.FindRunesMatchStartingAt(text, pos)

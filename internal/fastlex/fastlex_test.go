@@ -4,12 +4,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/alecthomas/chroma/v2"
 	"github.com/alecthomas/chroma/v2/lexers"
+	"github.com/dlclark/regexp2/v2"
 )
 
 // chromaTestdata returns chroma's own lexer test files (from the module
@@ -80,4 +82,35 @@ func TestSameTokens(t *testing.T) {
 		t.Errorf("only %d lexers tested", tested)
 	}
 	t.Logf("%d lexers: chroma %v, wrapped %v", tested, slow, fast)
+}
+
+// TestStartFilter checks what analyse tells of patterns and where they may
+// start: a wrong "no" would drop a token, so every refusal is checked
+// against regexp2 matching there.
+func TestStartFilter(t *testing.T) {
+	text := []rune("#!/bin/sh\necho hi\n")
+	tests := []struct {
+		pattern string
+		may     []int // positions of text where the filter lets it be tried
+	}{
+		{`(?m)(?:\A#!.+$)`, []int{0}},
+		{`(?m)(?:^(?=\s|e))`, []int{0, 10}},
+		{`(?m)(?:^(echo|exit)\b)`, []int{10}},
+		{`(?:^#!)`, []int{0}},  // without m, ^ is the start of the text
+		{`(?m)(?:(?=/))`, nil}, // nothing known: always tried
+		{`(?m)(?:[eh])`, []int{8, 10, 12, 15}},
+	}
+	for _, tt := range tests {
+		s := analyse(tt.pattern)
+		re := regexp2.MustCompile(`\G` + tt.pattern)
+		for pos := range text {
+			want := tt.may == nil || slices.Contains(tt.may, pos)
+			if got := s == nil || s.may(text, pos); got != want {
+				t.Errorf("%s at %d: may %v, want %v", tt.pattern, pos, got, want)
+			}
+			if m, _ := re.FindRunesMatchStartingAt(text, pos); m != nil && m.RuneIndex == pos && !(s == nil || s.may(text, pos)) {
+				t.Errorf("%s matches at %d, where the filter skips it", tt.pattern, pos)
+			}
+		}
+	}
 }
