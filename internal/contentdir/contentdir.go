@@ -157,7 +157,7 @@ func Open(ctx context.Context, opts Options) (*Site, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("content folder %s: not a folder", opts.Dir)
 	}
-	s := &Site{opts: opts, md: opts.Markdown, clock: opts.Clock, log: opts.Log, siteDir: dir, contentDir: dir, lru: newPostLRU(1024)}
+	s := &Site{opts: opts, md: opts.Markdown, clock: opts.Clock, log: opts.Log, siteDir: dir, contentDir: dir, lru: newPostLRU(postLRUSize)}
 	s.display = opts.Dir
 	// A Hugo site: its configuration at the root, the posts in content/.
 	if fi, err := os.Stat(filepath.Join(dir, "content")); err == nil && fi.IsDir() && hasSiteConfig(dir) {
