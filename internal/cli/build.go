@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -321,6 +322,15 @@ func rebuild(ctx context.Context, site *contentdir.Site, bd *static.Builder, clo
 	return st, true, nil
 }
 
+// parseGCPercent is the collector's GOGC while a build reads and renders a
+// content folder's Markdown (unless GOGC is set). That phase keeps little
+// alive (the rendered HTML goes to the render cache's file, about 20 MB
+// live at 10,000 posts) but allocates fast, so with the default of 100 it
+// collected every 15 ms: about 575 cycles and 15 % of its CPU. At 400 the
+// heap may grow to five times what is live, still well under the peak of
+// the page-writing phase that follows (which runs at the default again).
+const parseGCPercent = 400
+
 // openContent opens a content folder for a build.
 func openContent(ctx context.Context, f buildFlags, clock blog.Clock, log *slog.Logger, env Env) (*contentdir.Site, error) {
 	cacheDir := f.cacheDir
@@ -329,6 +339,9 @@ func openContent(ctx context.Context, f buildFlags, clock blog.Clock, log *slog.
 	}
 	if f.noCache {
 		cacheDir = ""
+	}
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(parseGCPercent))
 	}
 	return contentdir.Open(ctx, contentdir.Options{Dir: f.content, Clock: clock, Log: log, CacheDir: cacheDir,
 		Drafts: f.drafts, Future: f.future})
