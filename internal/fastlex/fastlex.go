@@ -41,12 +41,17 @@ func Install() {
 	installOnce.Do(func() {
 		reg := lexers.GlobalLexerRegistry
 		for _, l := range append(chroma.Lexers(nil), reg.Lexers...) {
-			if rl, ok := l.(*chroma.RegexLexer); ok {
+			if rl, ok := l.(*chroma.RegexLexer); ok && !fetchedAsRegexLexer[rl.Config().Name] {
 				reg.Register(Wrap(rl))
 			}
 		}
 	})
 }
+
+// fetchedAsRegexLexer names the lexers another of chroma's lexers takes
+// from the registry as a *chroma.RegexLexer: wrapped, they would make it
+// panic. PHTML (PHP in HTML) builds its rules from PHP's that way.
+var fetchedAsRegexLexer = map[string]bool{"PHP": true}
 
 // Lexer is a chroma.RegexLexer with rules filtered by where they can start.
 type Lexer struct {
@@ -310,7 +315,16 @@ type iterator struct {
 	newlineAdded  bool
 	iteratorStack []chroma.Iterator
 	filters       map[string][]ruleInfo
+	// empties counts the matches in a row that consumed no text.
+	empties int
 }
+
+// maxEmptyMatches is how many matches in a row may consume no text before
+// the lexer is taken to be going round in circles. chroma's lexers change
+// state on such matches, a few times at most; its Jungle lexer, on some
+// text, never stops (chroma itself then produces empty tokens until memory
+// runs out). The rest of the text then comes as one plain token.
+const maxEmptyMatches = 1000
 
 func (it *iterator) next() chroma.Token {
 	l := it.state
@@ -359,6 +373,15 @@ func (it *iterator) next() chroma.Token {
 		l.Groups = groups
 		l.NamedGroups = namedGroups
 		l.Pos += utf8.RuneCountInString(groups[0])
+		if groups[0] != "" {
+			it.empties = 0
+		} else if it.empties++; it.empties > maxEmptyMatches {
+			// The empty tokens emitted meanwhile carry no text.
+			it.iteratorStack = nil
+			value := string(l.Text[l.Pos:end])
+			l.Pos = end
+			return chroma.Token{Type: chroma.Text, Value: value}
+		}
 		if rule.Mutator != nil {
 			if err := rule.Mutator.Mutate(l); err != nil {
 				panic(err)

@@ -2,7 +2,6 @@ package fastlex
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,22 +11,9 @@ import (
 	"github.com/alecthomas/chroma/v2"
 	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/dlclark/regexp2/v2"
-)
 
-// chromaTestdata returns chroma's own lexer test files (from the module
-// cache), skipping when the go tool cannot say where they are.
-func chromaTestdata(t *testing.T) []string {
-	t.Helper()
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/alecthomas/chroma/v2").Output()
-	if err != nil {
-		t.Skipf("cannot locate chroma's sources: %v", err)
-	}
-	files, _ := filepath.Glob(filepath.Join(strings.TrimSpace(string(out)), "lexers", "testdata", "*.actual"))
-	if len(files) == 0 {
-		t.Skip("chroma's test files are not there")
-	}
-	return files
-}
+	"octavo/internal/testkit"
+)
 
 func tokens(t *testing.T, l chroma.Lexer, text string) []chroma.Token {
 	t.Helper()
@@ -41,7 +27,7 @@ func tokens(t *testing.T, l chroma.Lexer, text string) []chroma.Token {
 // TestSameTokens lexes chroma's test file of every regular-expression
 // lexer with chroma and with the wrapper: the tokens must be the same.
 func TestSameTokens(t *testing.T) {
-	files := chromaTestdata(t)
+	files := testkit.ChromaTestdata(t)
 	var slow, fast time.Duration
 	tested := 0
 	sample := map[string]bool{"go": true, "python": true, "javascript": true, "bash": true, "html": true, "css": true,
@@ -112,5 +98,31 @@ func TestStartFilter(t *testing.T) {
 				t.Errorf("%s matches at %d, where the filter skips it", tt.pattern, pos)
 			}
 		}
+	}
+}
+
+// TestEndlessLexerStops: chroma's Jungle lexer matches nothing forever on
+// this text (chroma alone emits empty tokens until memory runs out). The
+// wrapper stops, and no text is lost.
+func TestEndlessLexerStops(t *testing.T) {
+	text := "<?php echo 1; ?>\n<p class=\"a\">text</p>\n"
+	jungle, ok := lexers.Get("jungle").(*chroma.RegexLexer)
+	if !ok {
+		t.Fatal("no Jungle lexer in chroma's registry")
+	}
+	it, err := Wrap(jungle).Tokenise(nil, text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got strings.Builder
+	n := 0
+	for tok := it(); tok != chroma.EOF; tok = it() {
+		got.WriteString(tok.Value)
+		if n++; n > 10*maxEmptyMatches {
+			t.Fatalf("still lexing after %d tokens", n)
+		}
+	}
+	if got.String() != text {
+		t.Errorf("tokens give %q, want %q", got.String(), text)
 	}
 }

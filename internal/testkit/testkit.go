@@ -24,7 +24,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -132,4 +134,22 @@ func RunMain(m *testing.M) {
 	stopBrowser()
 	stopVNU()
 	os.Exit(code)
+}
+
+// ChromaTestdata returns chroma's own lexer test files (lexers/testdata/
+// *.actual in the module cache), for tests that compare Octavo's faster
+// paths with chroma's. It fails the test when the go tool cannot say where
+// chroma's sources are: they come with the module, so that is a broken
+// set-up, not a reason to skip.
+func ChromaTestdata(t testing.TB) []string {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/alecthomas/chroma/v2").Output()
+	if err != nil {
+		t.Fatalf("cannot locate chroma's sources: %v", err)
+	}
+	files, _ := filepath.Glob(filepath.Join(strings.TrimSpace(string(out)), "lexers", "testdata", "*.actual"))
+	if len(files) == 0 {
+		t.Fatal("chroma's test files are not in its module")
+	}
+	return files
 }
