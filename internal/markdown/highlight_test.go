@@ -1,10 +1,22 @@
 package markdown
 
 import (
+	"bufio"
+	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/alecthomas/chroma/v2"
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/alecthomas/chroma/v2/lexers"
+	"github.com/alecthomas/chroma/v2/styles"
+	highlighting "github.com/yuin/goldmark-highlighting/v2"
+
 	"octavo/internal/blog"
+	"octavo/internal/fastlex"
+	"octavo/internal/testkit"
 )
 
 // TestFencedCodeSameAsHighlighting renders code blocks with the shared
@@ -46,5 +58,100 @@ func TestFencedCodeSameAsHighlighting(t *testing.T) {
 				t.Errorf("no <pre> in %q", got.HTML)
 			}
 		})
+	}
+}
+
+// TestClassWriterSameAsChroma tokenises chroma's own test file of every
+// lexer and writes the tokens with classWriter and with chroma's HTML
+// formatter given the options Octavo uses: the bytes must be the same.
+func TestClassWriterSameAsChroma(t *testing.T) {
+	chromaFormatter := chromahtml.New(chromahtml.WithClasses(true), chromahtml.WithPreWrapper(focusablePre{}))
+	style := styles.Get(highlighting.NewConfig().Style)
+	cw := newClassWriter(focusablePre{})
+	tested := 0
+	for _, f := range testkit.ChromaTestdata(t) {
+		name := strings.TrimSuffix(filepath.Base(f), ".actual")
+		lexer := lexers.Get(name)
+		if lexer == nil {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		it, err := chroma.Coalesce(lexer).Tokenise(nil, string(src))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		tokens := it.Tokens()
+		var want bytes.Buffer
+		if err := chromaFormatter.Format(&want, style, chroma.Literator(tokens...)); err != nil {
+			t.Fatal(err)
+		}
+		var got bytes.Buffer
+		w := bufio.NewWriter(&got)
+		cw.write(w, tokens)
+		w.Flush()
+		if got.String() != want.String() {
+			g, wn := got.String(), want.String()
+			i := 0
+			for i < len(g) && i < len(wn) && g[i] == wn[i] {
+				i++
+			}
+			t.Errorf("%s: differs at byte %d\n got: %.120q\nwant: %.120q", name, i, g[i:], wn[i:])
+		}
+		tested++
+	}
+	if tested < 100 {
+		t.Errorf("only %d lexers tested", tested)
+	}
+}
+
+// The registry is wrapped before any test lexes, as in a running Octavo
+// (markdown.New does it first): a lexer that builds its rules from another
+// compiles them once, and a test lexing earlier would hide what it does
+// with a wrapped one.
+func init() { fastlex.Install() }
+
+// TestEveryLexerHighlights tokenises a sample with every lexer of the
+// registry code blocks use (chroma's, with internal/fastlex installed by
+// New): none may panic. Some of chroma's lexers build their rules from
+// another's, and fastlex must leave those as they expect them.
+func TestEveryLexerHighlights(t *testing.T) {
+	New()
+	sample := "<?php echo \"<b>\" . $x; ?>\n<p class=\"a\">text</p>\n# comment\nfunc main() { return 1 }\n"
+	n := 0
+	for _, l := range lexers.GlobalLexerRegistry.Lexers {
+		name := l.Config().Name
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					t.Errorf("%s: panic: %v", name, p)
+				}
+			}()
+			it, err := l.Tokenise(nil, sample)
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+				return
+			}
+			tokens := 0
+			for tok := it(); tok != chroma.EOF; tok = it() {
+				if tokens++; tokens > 10*len(sample) {
+					t.Errorf("%s: more than %d tokens for %d bytes", name, tokens, len(sample))
+					return
+				}
+			}
+			if tokens == 0 {
+				t.Errorf("%s: no tokens", name)
+			}
+		}()
+		n++
+	}
+	if n < 200 {
+		t.Errorf("only %d lexers in the registry", n)
+	}
+	got, err := New().Render("```phtml\n<p><?php echo 1; ?></p>\n```\n", blog.FormatMarkdown, "")
+	if err != nil || !strings.Contains(got.HTML, `<span class="cp">&lt;?php</span>`) {
+		t.Errorf("a phtml block: %v\n%s", err, got.HTML)
 	}
 }

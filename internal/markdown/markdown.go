@@ -141,7 +141,7 @@ func NewWithOptions(o Options) *Renderer {
 			// The same output with one formatter for all blocks
 			// (highlight.go), before the extension's renderer (200).
 			opts = append(opts, goldmark.WithRendererOptions(renderer.WithNodeRenderers(
-				util.Prioritized(newFencedCode(hopts, formatOpts, wrapper), 190))))
+				util.Prioritized(newFencedCode(hopts, focusablePre{}, wrapper), 190))))
 		}
 	}
 	opts = append(opts, goldmark.WithExtensions(exts...))
