@@ -11,9 +11,11 @@
 // uses for the same purpose when searching), and skips the rules that
 // cannot match there. A rule led by \A (a shebang line, say) is tried only
 // at the start of the text, one led by ^ only at the start of a line. Rules
-// of which neither can be known are always tried. The loop around the rules is chroma's, step for step, so
-// the token stream is the same; fastlex_test.go checks it against chroma
-// on chroma's own test files for every lexer.
+// of which neither can be known are always tried. The loop around the
+// rules is chroma's, step for step, so the token stream is the same;
+// fastlex_test.go checks it against chroma on chroma's own test files for
+// every lexer. One difference: where chroma's rules would go round forever
+// without consuming text (see maxEmptyMatches), the wrapper stops.
 package fastlex
 
 import (

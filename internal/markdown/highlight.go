@@ -3,7 +3,6 @@ package markdown
 import (
 	"bytes"
 	"html"
-	"sync"
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
@@ -46,10 +45,9 @@ func newFencedCode(opts []highlighting.Option, pre chromahtml.PreWrapper, wrappe
 // type's class around each token that has one, text escaped with
 // html.EscapeString.
 type classWriter struct {
-	pre                  chromahtml.PreWrapper
-	preAttr, lineStart   string
-	byType               map[chroma.TokenType]string // ` class="…"`, "" for none
-	unknownTypesResolved sync.Map                    // types outside chroma.StandardTypes
+	pre                chromahtml.PreWrapper
+	preAttr, lineStart string
+	byType             map[chroma.TokenType]string // ` class="…"`, "" for none
 }
 
 func newClassWriter(pre chromahtml.PreWrapper) *classWriter {
@@ -80,16 +78,13 @@ func classAttr(t chroma.TokenType) string {
 	return ""
 }
 
+// attr is the class attribute of a token type; the types chroma names are
+// looked up once, others (a lexer's own sub-types) resolved each time.
 func (cw *classWriter) attr(t chroma.TokenType) string {
 	if a, ok := cw.byType[t]; ok {
 		return a
 	}
-	if a, ok := cw.unknownTypesResolved.Load(t); ok {
-		return a.(string)
-	}
-	a := classAttr(t)
-	cw.unknownTypesResolved.Store(t, a)
-	return a
+	return classAttr(t)
 }
 
 func (cw *classWriter) write(w util.BufWriter, tokens []chroma.Token) {
