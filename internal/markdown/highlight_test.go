@@ -69,7 +69,8 @@ func TestClassWriterSameAsChroma(t *testing.T) {
 	style := styles.Get(highlighting.NewConfig().Style)
 	cw := newClassWriter(focusablePre{})
 	tested := 0
-	for _, f := range testkit.ChromaTestdata(t) {
+	files, all := testkit.ChromaTestdata(t)
+	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".actual")
 		lexer := lexers.Get(name)
 		if lexer == nil {
@@ -102,7 +103,7 @@ func TestClassWriterSameAsChroma(t *testing.T) {
 		}
 		tested++
 	}
-	if tested < 100 {
+	if all && tested < 100 || tested == 0 {
 		t.Errorf("only %d lexers tested", tested)
 	}
 }

@@ -138,18 +138,33 @@ func RunMain(m *testing.M) {
 
 // ChromaTestdata returns chroma's own lexer test files (lexers/testdata/
 // *.actual in the module cache), for tests that compare Octavo's faster
-// paths with chroma's. It fails the test when the go tool cannot say where
-// chroma's sources are: they come with the module, so that is a broken
-// set-up, not a reason to skip.
-func ChromaTestdata(t testing.TB) []string {
+// paths with chroma's: all of them (about 250; scripts/test runs those
+// tests once without the race detector for that), or, under the race
+// detector or -short (lexing is ten times slower under the detector), the
+// files of a sample of common languages. It fails the test when the go tool
+// cannot say where chroma's sources are: they come with the module, so
+// that is a broken set-up, not a reason to skip.
+func ChromaTestdata(t testing.TB) (files []string, all bool) {
 	t.Helper()
 	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/alecthomas/chroma/v2").Output()
 	if err != nil {
 		t.Fatalf("cannot locate chroma's sources: %v", err)
 	}
-	files, _ := filepath.Glob(filepath.Join(strings.TrimSpace(string(out)), "lexers", "testdata", "*.actual"))
-	if len(files) == 0 {
+	found, _ := filepath.Glob(filepath.Join(strings.TrimSpace(string(out)), "lexers", "testdata", "*.actual"))
+	if len(found) == 0 {
 		t.Fatal("chroma's test files are not in its module")
 	}
-	return files
+	if !RaceEnabled && !testing.Short() {
+		return found, true
+	}
+	for _, f := range found {
+		if chromaSample[strings.TrimSuffix(filepath.Base(f), ".actual")] {
+			files = append(files, f)
+		}
+	}
+	return files, false
 }
+
+// chromaSample names the lexers of ChromaTestdata's sample.
+var chromaSample = map[string]bool{"go": true, "python": true, "javascript": true, "bash": true, "html": true, "css": true,
+	"rust": true, "java": true, "c": true, "yaml": true, "json": true, "sql": true, "markdown": true, "php": true}

@@ -1,5 +1,0 @@
-//go:build !race
-
-package fastlex
-
-const raceEnabled = false
