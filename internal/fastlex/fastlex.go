@@ -69,6 +69,8 @@ type Lexer struct {
 	// named holds the rules whose matches fill chroma's
 	// LexerState.NamedGroups (see needsNames).
 	named map[*chroma.CompiledRule]bool
+	// infos holds, by state, what matchRules needs of its rules (filter).
+	infos map[string]stateInfo
 }
 
 // start is what a rule's match needs where it starts: one of a set of
@@ -109,7 +111,7 @@ func (s *start) may(text []rune, pos int) bool {
 
 // Wrap returns a faster lexer with rl's rules.
 func Wrap(rl *chroma.RegexLexer) *Lexer {
-	return &Lexer{rl: rl, first: map[*chroma.CompiledRule]*start{}, named: map[*chroma.CompiledRule]bool{}}
+	return &Lexer{rl: rl, first: map[*chroma.CompiledRule]*start{}, named: map[*chroma.CompiledRule]bool{}, infos: map[string]stateInfo{}}
 }
 
 // Config describes the lexer.
@@ -259,20 +261,47 @@ func needsNames(r *chroma.CompiledRule) bool {
 type ruleInfo struct {
 	first *start // nil: unknown, always try the rule
 	named bool   // its matches fill NamedGroups (needsNames)
+	// nums and names are the rule's groups, in the order of chroma's
+	// match.Groups().
+	nums  []int
+	names []string
 }
 
-// filter returns where the rules of a state can start.
-func (l *Lexer) filter(rules []*chroma.CompiledRule) []ruleInfo {
-	out := make([]ruleInfo, len(rules))
+// filter returns what matchRules needs of the rules of a state: made once
+// per lexer, and again if the state's rules change.
+func (l *Lexer) filter(state string, rules []*chroma.CompiledRule) []ruleInfo {
 	l.mu.RLock()
+	c, ok := l.infos[state]
+	l.mu.RUnlock()
+	if ok && c.sameRules(rules) {
+		return c.infos
+	}
+	out := make([]ruleInfo, len(rules))
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	for i, r := range rules {
 		// A rule added by a mutator after compile is unknown: tried
 		// always, with named groups.
 		named, ok := l.named[r]
-		out[i] = ruleInfo{first: l.first[r], named: named || !ok}
+		nums := r.Regexp.GetGroupNumbers()
+		names := make([]string, len(nums))
+		for j, n := range nums {
+			names[j] = r.Regexp.GroupNameFromNumber(n)
+		}
+		out[i] = ruleInfo{first: l.first[r], named: named || !ok, nums: nums, names: names}
 	}
-	l.mu.RUnlock()
+	l.infos[state] = stateInfo{rules: rules, infos: out}
 	return out
+}
+
+// stateInfo is what filter made of the rules of a state.
+type stateInfo struct {
+	rules []*chroma.CompiledRule
+	infos []ruleInfo
+}
+
+func (c stateInfo) sameRules(rules []*chroma.CompiledRule) bool {
+	return len(c.rules) == len(rules) && (len(rules) == 0 || &c.rules[0] == &rules[0])
 }
 
 // Tokenise returns an iterator over the tokens of text, as
@@ -356,7 +385,7 @@ func (it *iterator) next() chroma.Token {
 		}
 		filters, ok := it.filters[l.State]
 		if !ok || len(filters) != len(selected) {
-			filters = it.l.filter(selected)
+			filters = it.l.filter(l.State, selected)
 			it.filters[l.State] = filters
 		}
 		ruleIndex, rule, groups, namedGroups := matchRules(l.Text, l.Pos, selected, filters)
@@ -423,21 +452,29 @@ func (it *iterator) next() chroma.Token {
 // once: these allocations were a good part of a lexer's time.
 func matchRules(text []rune, pos int, rules []*chroma.CompiledRule, filters []ruleInfo) (int, *chroma.CompiledRule, []string, map[string]string) {
 	for i, rule := range rules {
-		if f := filters[i].first; f != nil && !f.may(text, pos) {
+		f := &filters[i]
+		if f.first != nil && !f.first.may(text, pos) {
 			continue
 		}
-		match, err := rule.Regexp.FindRunesMatchStartingAt(text, pos)
-		if match != nil && err == nil && match.RuneIndex == pos {
-			gs := match.Groups()
-			groups := make([]string, len(gs))
-			for j := range gs {
-				groups[j] = gs[j].String()
+		var groups []string
+		err := rule.Regexp.FindRunesMatches(text, pos, func(m regexp2.MatchView) bool {
+			if at, _, ok := m.GroupRange(0); !ok || at != pos {
+				return false
 			}
+			groups = make([]string, len(f.nums))
+			for j, n := range f.nums {
+				if at, l, ok := m.GroupRange(n); ok {
+					groups[j] = string(text[at : at+l])
+				}
+			}
+			return false
+		})
+		if groups != nil && err == nil {
 			namedGroups := noNames
-			if filters[i].named {
-				namedGroups = make(map[string]string, len(gs))
-				for j := range gs {
-					namedGroups[gs[j].Name] = groups[j]
+			if f.named {
+				namedGroups = make(map[string]string, len(groups))
+				for j, name := range f.names {
+					namedGroups[name] = groups[j]
 				}
 			}
 			return i, rule, groups, namedGroups
