@@ -16,6 +16,10 @@ type ListQuery struct {
 	// SkipTotal spares counting every selected post when the caller
 	// needs only this page (feeds, the 404 page's recent posts).
 	SkipTotal bool
+	// ExcerptOnly tells that the caller shows the posts' excerpts, not
+	// their whole HTML or table of contents (list pages whose templates
+	// do not use them): a source may leave those empty.
+	ExcerptOnly bool
 }
 
 // PostRef is the light form of a post for archives, sitemaps and

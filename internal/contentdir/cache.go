@@ -21,8 +21,9 @@ import (
 // and renders only the files that changed. It lives in a folder of its own:
 //
 //	index.gob  the parsed metadata of every file, by path
-//	html.bin   the rendered HTML, excerpt and table of contents of each
-//	           file, appended; the index says where
+//	html.bin   the rendered excerpt, HTML and table of contents of each
+//	           file, appended; the index says where. The excerpt comes
+//	           first, so that a list page reads it alone.
 //
 // Rendered HTML is read back when a page needs it, so the process never
 // holds every post's HTML at once. Without a cache folder, records are
@@ -32,7 +33,7 @@ import (
 // an older cache is then dropped. It includes the Markdown pipeline's
 // version, and shortcodeVersion for what shortcodes make.
 const (
-	cacheFormat      = 2
+	cacheFormat      = 3
 	shortcodeVersion = 1
 )
 
@@ -52,11 +53,13 @@ type record struct {
 	Problems []Problem // the file's own problems (front matter, shortcodes)
 	Broken   bool      // a problem stops the file from being published
 	Refs     []string  // targets of ref/relref shortcodes, by number
-	// Where the rendered form is: Off and Len in html.bin (Len 0: none).
-	Off, Len  int64
-	HasMore   bool
-	WordCount int
-	Version   int
+	// Where the rendered form is: Off and Len in html.bin (Len 0: none);
+	// the excerpt is its first ExcerptLen bytes.
+	Off, Len   int64
+	ExcerptLen int64
+	HasMore    bool
+	WordCount  int
+	Version    int
 	// Summary is the excerpt's text, cut near 240 bytes: the static
 	// search index lists it without reading the rendered HTML back.
 	Summary string
@@ -134,49 +137,67 @@ type cacheIndex struct {
 	Files    map[string]record
 }
 
-// put stores a rendered form and returns where it is.
-func (s *renderStore) put(html, excerpt, toc string) (off, n int64, err error) {
+// put stores a rendered form and returns where it is: n bytes at off, of
+// which the excerpt is the first en.
+func (s *renderStore) put(html, excerpt, toc string) (off, n, en int64, err error) {
 	buf := make([]byte, 0, len(html)+len(excerpt)+len(toc)+3*binary.MaxVarintLen64)
-	for _, part := range []string{html, excerpt, toc} {
+	for i, part := range []string{excerpt, html, toc} {
 		buf = binary.AppendUvarint(buf, uint64(len(part)))
 		buf = append(buf, part...)
+		if i == 0 {
+			en = int64(len(buf))
+		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.blob == nil {
 		s.mem = append(s.mem, buf)
-		return int64(len(s.mem) - 1), int64(len(buf)), nil
+		return int64(len(s.mem) - 1), int64(len(buf)), en, nil
 	}
 	off = s.size
 	if _, err := s.blob.WriteAt(buf, off); err != nil {
-		return 0, 0, fmt.Errorf("cache: %w", err)
+		return 0, 0, 0, fmt.Errorf("cache: %w", err)
 	}
 	s.size += int64(len(buf))
-	return off, int64(len(buf)), nil
+	return off, int64(len(buf)), en, nil
 }
 
 // get reads a rendered form back.
 func (s *renderStore) get(off, n int64) (html, excerpt, toc string, err error) {
+	var parts [3]string
+	err = s.read(off, n, parts[:])
+	return parts[1], parts[0], parts[2], err
+}
+
+// getExcerpt reads the excerpt of a rendered form back: its first en bytes.
+func (s *renderStore) getExcerpt(off, en int64) (string, error) {
+	var parts [1]string
+	err := s.read(off, en, parts[:])
+	return parts[0], err
+}
+
+// read reads the first n bytes of the record at off and decodes as many
+// parts as parts holds.
+func (s *renderStore) read(off, n int64, parts []string) error {
 	var buf []byte
 	if s.blob == nil {
 		s.mu.Lock()
-		if off < 0 || off >= int64(len(s.mem)) {
+		if off < 0 || off >= int64(len(s.mem)) || n > int64(len(s.mem[off])) {
 			s.mu.Unlock()
-			return "", "", "", errors.New("cache: no such record")
+			return errors.New("cache: no such record")
 		}
-		buf = s.mem[off]
+		buf = s.mem[off][:n]
 		s.mu.Unlock()
 	} else {
 		buf = make([]byte, n)
 		if _, err := s.blob.ReadAt(buf, off); err != nil {
-			return "", "", "", fmt.Errorf("cache: %w", err)
+			return fmt.Errorf("cache: %w", err)
 		}
 	}
-	var parts [3]string
 	for i := range parts {
 		l, k := binary.Uvarint(buf)
 		if k <= 0 || uint64(len(buf)-k) < l {
-			return "", "", "", errors.New("cache: a damaged record")
+			return errors.New("cache: a damaged record")
 		}
 		if l > 0 {
 			if s.blob == nil {
@@ -189,7 +210,7 @@ func (s *renderStore) get(off, n int64) (html, excerpt, toc string, err error) {
 		}
 		buf = buf[k+int(l):]
 	}
-	return parts[0], parts[1], parts[2], nil
+	return nil
 }
 
 // save writes the index. Records no file uses any more stay in html.bin

@@ -598,7 +598,7 @@ func (s *Site) parse(rel string, src []byte) (*record, error) {
 		r.Problems = append(r.Problems, Problem{File: rel, Line: fm.BodyLine, Level: LevelError, Msg: "the Markdown cannot be rendered: " + err.Error()})
 		return r, nil
 	}
-	r.Off, r.Len, err = s.store.put(out.HTML, out.ExcerptHTML, out.TOCHTML)
+	r.Off, r.Len, r.ExcerptLen, err = s.store.put(out.HTML, out.ExcerptHTML, out.TOCHTML)
 	if err != nil {
 		return nil, err
 	}

@@ -28,6 +28,7 @@ type post struct {
 	expiry      time.Time // zero: never
 	draft       bool
 	off, n      int64    // the rendered form in the store (n 0: none)
+	en          int64    // the size of its excerpt, first in it
 	refs        []string // the path each ref shortcode points to
 	resources   []string // the bundle's files, relative to the bundle
 	hash        string   // changes when anything a page shows of it does
@@ -462,7 +463,7 @@ func (s *Site) makePost(rel string, r *record, isBundle bool, loc *time.Location
 	}
 
 	p := &post{rel: rel, visibleFrom: visibleFrom.UTC(), expiry: m.ExpiryDate.In(loc), draft: m.Draft && !s.opts.Drafts,
-		off: r.Off, n: r.Len, summary: r.Summary}
+		off: r.Off, n: r.Len, en: r.ExcerptLen, summary: r.Summary}
 	if s.opts.Future {
 		p.visibleFrom = time.Time{}
 	}

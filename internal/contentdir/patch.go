@@ -50,7 +50,7 @@ func (s *Site) patch(old *snapshot, rels []string, before map[string]*record, pr
 			return nil
 		}
 		p := *op
-		p.off, p.n, p.summary, p.Rendered = np.off, np.n, np.summary, np.Rendered
+		p.off, p.n, p.en, p.summary, p.Rendered = np.off, np.n, np.en, np.summary, np.Rendered
 		p.hash = postHash(&p, r)
 		repl[op] = &p
 	}
@@ -112,8 +112,8 @@ func (s *Site) patch(old *snapshot, rels []string, before map[string]*record, pr
 // sameButBody reports whether two posts as makePost made them differ in
 // their rendered form only.
 func sameButBody(a, b post) bool {
-	a.off, a.n, a.summary, a.Rendered = 0, 0, "", blog.Rendered{}
-	b.off, b.n, b.summary, b.Rendered = 0, 0, "", blog.Rendered{}
+	a.off, a.n, a.en, a.summary, a.Rendered = 0, 0, 0, "", blog.Rendered{}
+	b.off, b.n, b.en, b.summary, b.Rendered = 0, 0, 0, "", blog.Rendered{}
 	return reflect.DeepEqual(a, b)
 }
 

@@ -148,35 +148,53 @@ func modifiedAt(published, updated time.Time) time.Time {
 // and bundle files addressed from the root (so excerpts on list pages
 // find them).
 func (sn *snapshot) full(p *post, lru *postLRU) (*blog.Post, error) {
+	return sn.read(p, lru, true)
+}
+
+// excerpt returns the blog.Post of p with its rendered excerpt only (the
+// whole post when the LRU holds it): what a list page shows.
+func (sn *snapshot) excerpt(p *post, lru *postLRU) (*blog.Post, error) {
+	return sn.read(p, lru, false)
+}
+
+func (sn *snapshot) read(p *post, lru *postLRU, whole bool) (*blog.Post, error) {
 	if bp := lru.get(p); bp != nil {
 		return bp, nil
 	}
 	out := p.Post
 	out.Tags = append([]blog.Tag(nil), p.Tags...)
 	if p.n > 0 {
-		html, excerpt, toc, err := sn.store.get(p.off, p.n)
+		var err error
+		r := &out.Rendered
+		if whole {
+			r.HTML, r.ExcerptHTML, r.TOCHTML, err = sn.store.get(p.off, p.n)
+		} else {
+			r.ExcerptHTML, err = sn.store.getExcerpt(p.off, p.en)
+		}
 		if err != nil {
 			return nil, blog.Wrap(blog.EINTERNAL, err, "reading the rendered %s", p.rel)
 		}
-		fix := func(s string) string {
-			for i, to := range p.refs {
-				s = strings.ReplaceAll(s, fmt.Sprintf("%s%d:", refPrefix, i), to)
-			}
-			for _, res := range p.resources {
-				for _, attr := range []string{`src="`, `href="`} {
-					s = strings.ReplaceAll(s, attr+res+`"`, attr+p.Path+res+`"`)
-					s = strings.ReplaceAll(s, attr+"./"+res+`"`, attr+p.Path+res+`"`)
-				}
-			}
-			return s
-		}
-		if len(p.refs) > 0 || len(p.resources) > 0 {
-			html, excerpt = fix(html), fix(excerpt)
-		}
-		out.Rendered.HTML, out.Rendered.ExcerptHTML, out.Rendered.TOCHTML = html, excerpt, toc
+		r.HTML, r.ExcerptHTML = p.fix(r.HTML), p.fix(r.ExcerptHTML)
 	}
-	lru.put(p, &out)
+	if whole {
+		lru.put(p, &out)
+	}
 	return &out, nil
+}
+
+// fix resolves the ref shortcodes of rendered HTML and addresses the
+// bundle's files from the root.
+func (p *post) fix(s string) string {
+	for i, to := range p.refs {
+		s = strings.ReplaceAll(s, fmt.Sprintf("%s%d:", refPrefix, i), to)
+	}
+	for _, res := range p.resources {
+		for _, attr := range []string{`src="`, `href="`} {
+			s = strings.ReplaceAll(s, attr+res+`"`, attr+p.Path+res+`"`)
+			s = strings.ReplaceAll(s, attr+"./"+res+`"`, attr+p.Path+res+`"`)
+		}
+	}
+	return s
 }
 
 // postLRU keeps the last posts read with their HTML: a feed and the two
@@ -280,8 +298,12 @@ func (s *Site) ListPosts(ctx context.Context, q blog.ListQuery) ([]*blog.Post, i
 		hi = min(lo+q.Limit, total)
 	}
 	out := make([]*blog.Post, 0, hi-lo)
+	read := sn.full
+	if q.ExcerptOnly {
+		read = sn.excerpt
+	}
 	for _, p := range src[lo:hi] {
-		bp, err := sn.full(p, s.lru)
+		bp, err := read(p, s.lru)
 		if err != nil {
 			return nil, 0, err
 		}

@@ -322,3 +322,49 @@ func TestCache(t *testing.T) {
 		t.Errorf("the cached warning is lost: %v", second.Problems())
 	}
 }
+
+// TestExcerptOnly: a list read with excerpts only gives each post the
+// excerpt the full read gives (refs resolved, bundle files addressed from
+// the root), from the cache folder and from memory.
+func TestExcerptOnly(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"posts/a.md":          "---\ntitle: A\ndate: 2026-01-01\n---\nSee [B]({{< ref \"b.md\" >}}).\n\n<!--more-->\n\n## One\n\n## Two\n\n## Three\n\nThe rest of A.",
+		"posts/b.md":          "---\ntitle: B\ndate: 2026-01-02\n---\nJust B, `short`.",
+		"posts/trip/index.md": "---\ntitle: Trip\ndate: 2026-01-03\n---\n![The view](view.jpg)\n\n<!--more-->\n\nMore.",
+		"posts/trip/view.jpg": "JPEG",
+	})
+	for _, cache := range []string{"", t.TempDir()} {
+		ctx := context.Background()
+		// A new site each time: the post LRU then holds nothing, and the
+		// excerpt-only read is the one tested.
+		short, _, err := open(t, contentdir.Options{Dir: dir, CacheDir: cache}).ListPosts(ctx, blog.ListQuery{Now: later, ExcerptOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		whole, _, err := open(t, contentdir.Options{Dir: dir, CacheDir: cache}).ListPosts(ctx, blog.ListQuery{Now: later})
+		if err != nil || len(whole) != 3 || len(short) != 3 {
+			t.Fatalf("cache %q: %d and %d posts, %v", cache, len(short), len(whole), err)
+		}
+		for i, p := range short {
+			w := whole[i]
+			if p.Rendered.ExcerptHTML != w.Rendered.ExcerptHTML || p.Rendered.ExcerptHTML == "" {
+				t.Errorf("cache %q, %s: excerpt %q, want %q", cache, p.Title, p.Rendered.ExcerptHTML, w.Rendered.ExcerptHTML)
+			}
+			if p.Rendered.HTML != "" || p.Rendered.TOCHTML != "" || w.Rendered.HTML == "" {
+				t.Errorf("cache %q, %s: the excerpt-only read has the whole post (%d bytes), or the full read has not",
+					cache, p.Title, len(p.Rendered.HTML))
+			}
+			if p.Rendered.WordCount != w.Rendered.WordCount || p.Rendered.HasMore != w.Rendered.HasMore {
+				t.Errorf("cache %q, %s: word count or Read More differ", cache, p.Title)
+			}
+		}
+		for _, want := range []string{`src="/2026/01/trip/view.jpg"`, `href="/2026/01/b/"`} {
+			if !strings.Contains(short[0].Rendered.ExcerptHTML+short[2].Rendered.ExcerptHTML, want) {
+				t.Errorf("cache %q: the excerpts lack %s", cache, want)
+			}
+		}
+		if whole[2].Rendered.TOCHTML == "" {
+			t.Errorf("cache %q: post A has no table of contents to leave out", cache)
+		}
+	}
+}

@@ -34,6 +34,7 @@ func (r *Renderer) list(ctx context.Context, s listSpec) (*Page, error) {
 	posts, _, err := r.src.ListPosts(ctx, blog.ListQuery{
 		Now: r.clock.Now(), TagSlug: s.tagSlug, PinnedFirst: s.pinned,
 		Offset: (s.page - 1) * per, Limit: per + 1, SkipTotal: true,
+		ExcerptOnly: r.theme.excerptsOnly["home"],
 	})
 	if err != nil {
 		return nil, err

@@ -45,6 +45,10 @@ type Theme struct {
 	byURL  map[string]*Asset
 	// Hash changes when any template or asset does: cached pages depend on it.
 	Hash string
+	// excerptsOnly holds the page types whose templates never name a
+	// post's whole HTML or table of contents (namesField): their lists
+	// are read with excerpts only.
+	excerptsOnly map[string]bool
 }
 
 // Problem is a broken override reported at start-up.
@@ -130,6 +134,10 @@ func LoadTheme(dir string, log *slog.Logger) (*Theme, []Problem, error) {
 				t.pages["archive"] = tpl
 			}
 		}
+	}
+	t.excerptsOnly = map[string]bool{}
+	for name, tpl := range t.pages {
+		t.excerptsOnly[name] = !namesField(tpl, "ContentHTML", "TOCHTML")
 	}
 	for _, p := range problems {
 		log.Error("theme override ignored", "file", p.File, "error", p.Err)
