@@ -321,15 +321,17 @@ func (l *Lexer) Tokenise(options *chroma.TokeniseOptions, text string) (chroma.I
 		text += "\n"
 		newlineAdded = true
 	}
+	src := newSource(text)
 	it := &iterator{
 		l:            l,
+		src:          src,
 		options:      options,
 		newlineAdded: newlineAdded,
 		filters:      map[string][]ruleInfo{},
 		state: &chroma.LexerState{
 			Lexer:          l.rl,
 			Registry:       lexers.GlobalLexerRegistry,
-			Text:           []rune(text),
+			Text:           src.runes,
 			Stack:          []string{options.State},
 			Rules:          l.rules,
 			MutatorContext: map[any]any{},
@@ -341,6 +343,7 @@ func (l *Lexer) Tokenise(options *chroma.TokeniseOptions, text string) (chroma.I
 // iterator is chroma's LexerState.Iterator with filtered rules.
 type iterator struct {
 	l             *Lexer
+	src           source
 	state         *chroma.LexerState
 	options       *chroma.TokeniseOptions
 	newlineAdded  bool
@@ -388,7 +391,7 @@ func (it *iterator) next() chroma.Token {
 			filters = it.l.filter(l.State, selected)
 			it.filters[l.State] = filters
 		}
-		ruleIndex, rule, groups, namedGroups := matchRules(l.Text, l.Pos, selected, filters)
+		ruleIndex, rule, groups, namedGroups := matchRules(&it.src, l.Pos, selected, filters)
 		// No match.
 		if groups == nil {
 			// As in Pygments: a newline flagged as an error empties the
@@ -450,7 +453,8 @@ func (it *iterator) next() chroma.Token {
 // (Raku's) read it. Here the map is made only for the rules that may
 // (needsNames; an empty one otherwise), and each group's text is made
 // once: these allocations were a good part of a lexer's time.
-func matchRules(text []rune, pos int, rules []*chroma.CompiledRule, filters []ruleInfo) (int, *chroma.CompiledRule, []string, map[string]string) {
+func matchRules(src *source, pos int, rules []*chroma.CompiledRule, filters []ruleInfo) (int, *chroma.CompiledRule, []string, map[string]string) {
+	text := src.runes
 	for i, rule := range rules {
 		f := &filters[i]
 		if f.first != nil && !f.first.may(text, pos) {
@@ -464,7 +468,7 @@ func matchRules(text []rune, pos int, rules []*chroma.CompiledRule, filters []ru
 			groups = make([]string, len(f.nums))
 			for j, n := range f.nums {
 				if at, l, ok := m.GroupRange(n); ok {
-					groups[j] = string(text[at : at+l])
+					groups[j] = src.slice(at, l)
 				}
 			}
 			return false
@@ -481,6 +485,44 @@ func matchRules(text []rune, pos int, rules []*chroma.CompiledRule, filters []ru
 		}
 	}
 	return 0, &chroma.CompiledRule{}, nil, nil
+}
+
+// source is the text being lexed, as the runes regexp2 matches and as the
+// string they were made from: a group's text is a slice of the string
+// instead of a new string made from runes (one allocation a token fewer).
+type source struct {
+	runes []rune
+	text  string
+	// offs holds the byte offset of each rune and of the end, when the
+	// text is not ASCII; nil for ASCII, where offsets are rune indexes.
+	offs []int
+	// valid is false for text that is not UTF-8: its runes then hold
+	// U+FFFD where the string has other bytes, and groups are made from
+	// the runes, as chroma makes them.
+	valid bool
+}
+
+func newSource(text string) source {
+	s := source{runes: []rune(text), text: text, valid: utf8.ValidString(text)}
+	if s.valid && len(s.runes) != len(text) {
+		s.offs = make([]int, 0, len(s.runes)+1)
+		for i := range text {
+			s.offs = append(s.offs, i)
+		}
+		s.offs = append(s.offs, len(text))
+	}
+	return s
+}
+
+// slice returns the text of the n runes at at.
+func (s *source) slice(at, n int) string {
+	switch {
+	case !s.valid:
+		return string(s.runes[at : at+n])
+	case s.offs == nil:
+		return s.text[at : at+n]
+	}
+	return s.text[s.offs[at]:s.offs[at+n]]
 }
 
 // noNames is the NamedGroups of a match of a rule without named groups.

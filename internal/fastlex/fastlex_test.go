@@ -121,3 +121,24 @@ func TestEndlessLexerStops(t *testing.T) {
 		t.Errorf("tokens give %q, want %q", got.String(), text)
 	}
 }
+
+// TestSameTokensNotASCII: tokens cut from text with characters of several
+// bytes, and from text that is not UTF-8 (whose bad bytes chroma gives as
+// U+FFFD), are chroma's.
+func TestSameTokensNotASCII(t *testing.T) {
+	texts := []string{
+		"// héllo → 世界\nfunc naïve() string { return \"ünïcode ✓\" }\n",
+		"x = 'caf\xe9' # not UTF-8\nprint(x)\n",
+		"echo \"\xff\xfe\" && ls -l # ✓\n",
+	}
+	for _, name := range []string{"go", "python", "bash", "javascript"} {
+		orig := lexers.Get(name).(*chroma.RegexLexer)
+		for _, text := range texts {
+			want := tokens(t, orig, text)
+			got := tokens(t, Wrap(orig), text)
+			if !slices.Equal(got, want) {
+				t.Errorf("%s, %q:\n got %v\nwant %v", name, text, got, want)
+			}
+		}
+	}
+}

@@ -2,7 +2,7 @@ package markdown
 
 import (
 	"bytes"
-	"html"
+	"strings"
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
@@ -87,26 +87,84 @@ func (cw *classWriter) attr(t chroma.TokenType) string {
 	return classAttr(t)
 }
 
-func (cw *classWriter) write(w util.BufWriter, tokens []chroma.Token) {
+// write writes the tokens of it. It splits them into lines as
+// chroma.SplitTokensIntoLines does, as they come: a token's text up to
+// and with each newline ends a line, the rest, if any, begins the next;
+// a token that was empty is kept, but a last line holding only one empty
+// token is left out.
+func (cw *classWriter) write(w util.BufWriter, it chroma.Iterator) {
 	w.WriteString(cw.pre.Start(true, cw.preAttr))
-	for _, line := range chroma.SplitTokensIntoLines(tokens) {
-		w.WriteString(cw.lineStart)
-		for _, t := range line {
-			text := html.EscapeString(t.Value)
-			if a := cw.attr(t.Type); a != "" {
-				w.WriteString("<span")
-				w.WriteString(a)
-				w.WriteByte('>')
-				w.WriteString(text)
-				w.WriteString("</span>")
-			} else {
-				w.WriteString(text)
-			}
+	open := false // a line is started
+	// held is an empty token that would begin a line: written when more
+	// follows, left out if the text ends there.
+	var held *chroma.Token
+	begin := func() {
+		if !open {
+			w.WriteString(cw.lineStart)
+			open = true
 		}
+		if held != nil {
+			t := held
+			held = nil
+			cw.token(w, t.Type, t.Value)
+		}
+	}
+	for t := it(); t != chroma.EOF; t = it() {
+		v := t.Value
+		split := false
+		for {
+			i := strings.IndexByte(v, '\n')
+			if i < 0 {
+				break
+			}
+			begin()
+			cw.token(w, t.Type, v[:i+1])
+			w.WriteString("</span></span>")
+			open, split = false, true
+			v = v[i+1:]
+		}
+		if split && v == "" {
+			continue // nothing of the token is left for the next line
+		}
+		if v == "" && !open && held == nil {
+			held = &chroma.Token{Type: t.Type}
+			continue
+		}
+		begin()
+		cw.token(w, t.Type, v)
+	}
+	if open {
 		w.WriteString("</span></span>")
 	}
 	w.WriteString(cw.pre.End(true))
 }
+
+// token writes one token's text, escaped as html.EscapeString does, in a
+// span with its type's class when it has one.
+func (cw *classWriter) token(w util.BufWriter, typ chroma.TokenType, text string) {
+	a := cw.attr(typ)
+	if a != "" {
+		w.WriteString("<span")
+		w.WriteString(a)
+		w.WriteByte('>')
+	}
+	for {
+		i := strings.IndexAny(text, `<>&'"`)
+		if i < 0 {
+			break
+		}
+		w.WriteString(text[:i])
+		w.WriteString(htmlEscapes[text[i]])
+		text = text[i+1:]
+	}
+	w.WriteString(text)
+	if a != "" {
+		w.WriteString("</span>")
+	}
+}
+
+// htmlEscapes are html.EscapeString's replacements.
+var htmlEscapes = [256]string{'<': "&lt;", '>': "&gt;", '&': "&amp;", '\'': "&#39;", '"': "&#34;"}
 
 // funcGrabber keeps the function a node renderer registers for one kind.
 type funcGrabber struct {
@@ -152,7 +210,7 @@ func (fc *fencedCode) render(w util.BufWriter, src []byte, node ast.Node, enteri
 	if fc.wrapper != nil {
 		fc.wrapper(w, c, true)
 	}
-	fc.out.write(w, it.Tokens())
+	fc.out.write(w, it)
 	if fc.wrapper != nil {
 		fc.wrapper(w, c, false)
 	}

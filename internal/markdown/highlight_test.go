@@ -91,7 +91,7 @@ func TestClassWriterSameAsChroma(t *testing.T) {
 		}
 		var got bytes.Buffer
 		w := bufio.NewWriter(&got)
-		cw.write(w, tokens)
+		cw.write(w, chroma.Literator(tokens...))
 		w.Flush()
 		if got.String() != want.String() {
 			g, wn := got.String(), want.String()
@@ -154,5 +154,44 @@ func TestEveryLexerHighlights(t *testing.T) {
 	got, err := New().Render("```phtml\n<p><?php echo 1; ?></p>\n```\n", blog.FormatMarkdown, "")
 	if err != nil || !strings.Contains(got.HTML, `<span class="cp">&lt;?php</span>`) {
 		t.Errorf("a phtml block: %v\n%s", err, got.HTML)
+	}
+}
+
+// TestClassWriterLines: the lines classWriter makes as the tokens come are
+// chroma.SplitTokensIntoLines's, on the cases that make them tricky: empty
+// tokens beginning a line or ending the text, newlines inside tokens, and
+// characters to escape.
+func TestClassWriterLines(t *testing.T) {
+	chromaFormatter := chromahtml.New(chromahtml.WithClasses(true), chromahtml.WithPreWrapper(focusablePre{}))
+	style := styles.Get(highlighting.NewConfig().Style)
+	cw := newClassWriter(focusablePre{})
+	type tk = chroma.Token
+	tests := map[string][]tk{
+		"nothing":                   nil,
+		"one empty token":           {{Type: chroma.Text}},
+		"a comment and its newline": {{Type: chroma.CommentSingle, Value: "// a\n"}},
+		"after a newline":           {{Type: chroma.CommentSingle, Value: "// a\n"}, {Type: chroma.Keyword, Value: "func"}},
+		"empty first":               {{Type: chroma.Keyword}, {Type: chroma.Name, Value: "x"}},
+		"blank lines inside":        {{Type: chroma.LiteralString, Value: "a\n\nb\n"}, {Type: chroma.Text}},
+		"newlines only":             {{Type: chroma.Text, Value: "\n"}, {Type: chroma.Text, Value: "\n"}},
+		"escaped":                   {{Type: chroma.Punctuation, Value: `<&>"'`}, {Type: chroma.Text, Value: "x<y"}},
+		"empty inside a line":       {{Type: chroma.Name, Value: "x"}, {Type: chroma.Keyword}, {Type: chroma.Name, Value: "y"}},
+		"one empty last":            {{Type: chroma.Text, Value: "a\n"}, {Type: chroma.Keyword}},
+		"two empty last":            {{Type: chroma.Text, Value: "a\n"}, {Type: chroma.Keyword}, {Type: chroma.Keyword}},
+		"empty then newline":        {{Type: chroma.Text, Value: "a\n"}, {Type: chroma.Keyword}, {Type: chroma.Text, Value: "\n"}},
+		"no newline at the end":     {{Type: chroma.Text, Value: "a\nb"}},
+	}
+	for name, tokens := range tests {
+		var want bytes.Buffer
+		if err := chromaFormatter.Format(&want, style, chroma.Literator(tokens...)); err != nil {
+			t.Fatal(err)
+		}
+		var got bytes.Buffer
+		w := bufio.NewWriter(&got)
+		cw.write(w, chroma.Literator(tokens...))
+		w.Flush()
+		if got.String() != want.String() {
+			t.Errorf("%s:\n got %q\nwant %q", name, got.String(), want.String())
+		}
 	}
 }
