@@ -182,6 +182,7 @@ func build(ctx context.Context, args []string, env Env) (err error) {
 	if err != nil {
 		return err
 	}
+	th.CacheSummaries(buildSummaryCache)
 	r := render.New(src, th, base, clock)
 	progress := newProgress(env.Stderr, f.quiet)
 	bd, err := static.NewBuilder(static.Options{
@@ -330,6 +331,12 @@ func rebuild(ctx context.Context, site *contentdir.Site, bd *static.Builder, clo
 // heap may grow to five times what is live, still well under the peak of
 // the page-writing phase that follows (which runs at the default again).
 const parseGCPercent = 400
+
+// buildSummaryCache is the bytes of list pages' post summaries a build
+// keeps (render.Theme.CacheSummaries): each post is on the front page's
+// list and on each of its tags', and its summary is made once. 10,000
+// posts of the benchmark corpus take about 25 MB.
+const buildSummaryCache = 64 << 20
 
 // openContent opens a content folder for a build.
 func openContent(ctx context.Context, f buildFlags, clock blog.Clock, log *slog.Logger, env Env) (*contentdir.Site, error) {

@@ -1,12 +1,18 @@
 package render
 
 import (
+	"bytes"
 	"html/template"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"testing"
+	"time"
+
+	"octavo/internal/blog"
 )
 
 // TestNamesField: every way a template can name a field is seen, and a
@@ -62,5 +68,86 @@ func TestExcerptsOnly(t *testing.T) {
 	}
 	if th.excerptsOnly["home"] {
 		t.Error("a list showing whole posts is read with excerpts only")
+	}
+}
+
+// TestViewKeyCoversEveryField: changing any field of a PostView changes
+// its summary's key, so a field added to PostView cannot be left out of
+// viewKey (the cache would then give a summary made of another view).
+func TestViewKeyCoversEveryField(t *testing.T) {
+	base := PostView{ID: "1", Kind: "post", Title: "T", Path: "/t/", PublishedAt: time.Unix(100, 0).UTC(),
+		UpdatedAt: time.Unix(200, 0).UTC(), AuthorName: "A", Tags: []blog.Tag{{ID: 1, Slug: "go", Name: "Go"}},
+		ExcerptHTML: "<p>e</p>", ContentHTML: "<p>c</p>", TOCHTML: "<ul></ul>", ReadingMinutes: 1,
+		Featured: &blog.Image{Hash: "h", Type: "image/png", Width: 1, Height: 1}}
+	key := viewKey(&base)
+	typ := reflect.TypeOf(base)
+	for i := range typ.NumField() {
+		v := base
+		v.Tags = slices.Clone(base.Tags)
+		f := reflect.ValueOf(&v).Elem().Field(i)
+		switch f.Kind() {
+		case reflect.String:
+			f.SetString(f.String() + "x")
+		case reflect.Bool:
+			f.SetBool(!f.Bool())
+		case reflect.Int:
+			f.SetInt(f.Int() + 1)
+		case reflect.Slice:
+			f.Set(reflect.Append(f, reflect.Zero(f.Type().Elem())))
+		case reflect.Pointer:
+			f.Set(reflect.Zero(f.Type()))
+		case reflect.Struct:
+			if tm, ok := f.Interface().(time.Time); ok {
+				f.Set(reflect.ValueOf(tm.Add(time.Second)))
+				break
+			}
+			t.Fatalf("field %s: a struct this test cannot change", typ.Field(i).Name)
+		default:
+			t.Fatalf("field %s: a kind this test cannot change", typ.Field(i).Name)
+		}
+		if viewKey(&v) == key {
+			t.Errorf("changing %s leaves the key as it was", typ.Field(i).Name)
+		}
+	}
+	for _, change := range []func(*PostView){
+		func(v *PostView) { v.Tags[0].Name = "Golang" },
+		func(v *PostView) { v.Featured.Width = 2 },
+		func(v *PostView) { v.PublishedAt = v.PublishedAt.In(time.FixedZone("X", 3600)) },
+	} {
+		v := base
+		v.Tags = slices.Clone(base.Tags)
+		img := *base.Featured
+		v.Featured = &img
+		change(&v)
+		if viewKey(&v) == key {
+			t.Errorf("a change inside a field leaves the key as it was: %+v", v)
+		}
+	}
+}
+
+// TestSummariesSameBytes: with the cache, a list page is the bytes the
+// theme's own summary template makes, from an empty cache and a full one,
+// and when the cache starts again.
+func TestSummariesSameBytes(t *testing.T) {
+	th, _, err := LoadTheme("", slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil || th.summaries == nil {
+		t.Fatal("the default theme has no summary cache", err)
+	}
+	v := sampleView()
+	var want bytes.Buffer
+	if err := th.summaries.tpl.ExecuteTemplate(&want, "base.html", v); err != nil {
+		t.Fatal(err)
+	}
+	for _, limit := range []int{DefaultSummaryCache, 1} {
+		th.CacheSummaries(limit)
+		for range 2 {
+			var got bytes.Buffer
+			if err := th.pages["home"].ExecuteTemplate(&got, "base.html", v); err != nil {
+				t.Fatal(err)
+			}
+			if got.String() != want.String() {
+				t.Fatalf("limit %d: the list page differs from the original template's", limit)
+			}
+		}
 	}
 }

@@ -49,6 +49,18 @@ type Theme struct {
 	// post's whole HTML or table of contents (namesField): their lists
 	// are read with excerpts only.
 	excerptsOnly map[string]bool
+	// summaries keeps the list pages' post summaries (nil when the
+	// theme's partials are not the embedded ones).
+	summaries *summaries
+}
+
+// CacheSummaries sets how many bytes of list pages' post summaries the
+// theme keeps (DefaultSummaryCache by default): a static build, which
+// writes every list page once, gives it room for all of them.
+func (t *Theme) CacheSummaries(bytes int) {
+	if t.summaries != nil {
+		t.summaries.setLimit(bytes)
+	}
 }
 
 // Problem is a broken override reported at start-up.
@@ -130,7 +142,7 @@ func LoadTheme(dir string, log *slog.Logger) (*Theme, []Problem, error) {
 	if _, custom := overridden["templates/partials.html"]; !custom {
 		if rr := newRefRows(t.pages["archive"]); rr != nil {
 			parts := []string{"templates/base.html", "templates/partials.html", "templates/archive.html"}
-			if tpl, err := t.parseWith("archive", parts, files, rr); err == nil {
+			if tpl, err := t.parseWith("archive", parts, files, rr, nil); err == nil {
 				t.pages["archive"] = tpl
 			}
 		}
@@ -138,6 +150,14 @@ func LoadTheme(dir string, log *slog.Logger) (*Theme, []Problem, error) {
 	t.excerptsOnly = map[string]bool{}
 	for name, tpl := range t.pages {
 		t.excerptsOnly[name] = !namesField(tpl, "ContentHTML", "TOCHTML")
+	}
+	if _, custom := overridden["templates/partials.html"]; !custom {
+		if ss := newSummaries(t.pages["home"]); ss != nil {
+			parts := []string{"templates/base.html", "templates/partials.html", "templates/home.html"}
+			if tpl, err := t.parseWith("home", parts, files, nil, ss); err == nil {
+				t.pages["home"], t.summaries = tpl, ss
+			}
+		}
 	}
 	for _, p := range problems {
 		log.Error("theme override ignored", "file", p.File, "error", p.Err)
@@ -157,12 +177,12 @@ func LoadTheme(dir string, log *slog.Logger) (*Theme, []Problem, error) {
 }
 
 func (t *Theme) parse(name string, parts []string, files map[string][]byte) (*template.Template, error) {
-	return t.parseWith(name, parts, files, nil)
+	return t.parseWith(name, parts, files, nil, nil)
 }
 
 // parseWith parses a page's templates; with rr, "reflist" is rr's (see
-// refRows).
-func (t *Theme) parseWith(name string, parts []string, files map[string][]byte, rr *refRows) (*template.Template, error) {
+// refRows); with ss, "summary" is ss's (see summaries).
+func (t *Theme) parseWith(name string, parts []string, files map[string][]byte, rr *refRows, ss *summaries) (*template.Template, error) {
 	tpl := template.New(name).Funcs(template.FuncMap{
 		"asset":     t.AssetURL,
 		"date":      func(tm time.Time) string { return tm.Format("January 2, 2006") },
@@ -177,6 +197,12 @@ func (t *Theme) parseWith(name string, parts []string, files map[string][]byte, 
 	if rr != nil {
 		tpl.Funcs(template.FuncMap{"reflistHTML": rr.html})
 		if _, err := tpl.New("reflist").Parse(`{{reflistHTML .}}`); err != nil {
+			return nil, err
+		}
+	}
+	if ss != nil {
+		tpl.Funcs(template.FuncMap{"summaryHTML": ss.html})
+		if _, err := tpl.New("summary").Parse(`{{summaryHTML .}}`); err != nil {
 			return nil, err
 		}
 	}
