@@ -138,7 +138,7 @@ func TestSummariesSameBytes(t *testing.T) {
 	if err := th.summaries.tpl.ExecuteTemplate(&want, "base.html", v); err != nil {
 		t.Fatal(err)
 	}
-	for _, limit := range []int{DefaultSummaryCache, 1} {
+	for _, limit := range []int{0, 1 << 20, 1} {
 		th.CacheSummaries(limit)
 		for range 2 {
 			var got bytes.Buffer

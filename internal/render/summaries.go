@@ -17,8 +17,8 @@ import (
 // When the theme's partials are the embedded ones, the list pages are
 // parsed with "summary" replaced by summaryHTML, which writes the same
 // bytes: the original template's output for that post, kept by what the
-// post's view holds (all of it), up to a size (DefaultSummaryCache; a
-// static build keeps more, see Theme.CacheSummaries).
+// post's view holds (all of it), up to a size set by
+// Theme.CacheSummaries (none by default).
 type summaries struct {
 	tpl *template.Template // a page template set with the original summary
 	mu  sync.Mutex
@@ -28,31 +28,36 @@ type summaries struct {
 	size, limit int
 }
 
-// DefaultSummaryCache is the bytes of summaries a theme keeps: a server
-// caches whole pages, and a summary is made again at little cost.
-const DefaultSummaryCache = 2 << 20
-
 func newSummaries(tpl *template.Template) *summaries {
 	if tpl.Lookup("summary") == nil {
 		return nil
 	}
-	return &summaries{tpl: tpl, made: map[[16]byte]template.HTML{}, limit: DefaultSummaryCache}
+	return &summaries{tpl: tpl, made: map[[16]byte]template.HTML{}}
 }
 
 // html is the summary of pv.
 func (s *summaries) html(pv PostView) (template.HTML, error) {
-	key := viewKey(&pv)
 	s.mu.Lock()
-	h, ok := s.made[key]
+	keep := s.limit > 0
 	s.mu.Unlock()
-	if ok {
-		return h, nil
+	var key [16]byte
+	if keep {
+		key = viewKey(&pv)
+		s.mu.Lock()
+		h, ok := s.made[key]
+		s.mu.Unlock()
+		if ok {
+			return h, nil
+		}
 	}
 	var buf bytes.Buffer
 	if err := s.tpl.ExecuteTemplate(&buf, "summary", pv); err != nil {
 		return "", err
 	}
-	h = template.HTML(buf.String()) //nolint:gosec // the theme's own template made it
+	h := template.HTML(buf.String()) //nolint:gosec // the theme's own template made it
+	if !keep {
+		return h, nil
+	}
 	s.mu.Lock()
 	if s.size+len(h) > s.limit {
 		clear(s.made)

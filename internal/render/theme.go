@@ -55,8 +55,9 @@ type Theme struct {
 }
 
 // CacheSummaries sets how many bytes of list pages' post summaries the
-// theme keeps (DefaultSummaryCache by default): a static build, which
-// writes every list page once, gives it room for all of them.
+// theme keeps: none by default (a server caches whole pages, and the
+// memory is better spent there); a static build, which writes every list
+// page once, gives it room for all of them.
 func (t *Theme) CacheSummaries(bytes int) {
 	if t.summaries != nil {
 		t.summaries.setLimit(bytes)
