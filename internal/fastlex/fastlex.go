@@ -8,8 +8,9 @@
 // regular-expression lexer of chroma's registry with one that first checks
 // the character at the position against the set of characters a rule's
 // match can start with (regexp2's own analysis of the pattern, which it
-// uses for the same purpose when searching), and skips the rules that
-// cannot match there. A rule led by \A (a shebang line, say) is tried only
+// uses for the same purpose when searching) and, for an alternation of
+// keywords, against the keywords, and skips the rules that cannot match
+// there. A rule led by \A (a shebang line, say) is tried only
 // at the start of the text, one led by ^ only at the start of a line. Rules
 // of which neither can be known are always tried. The loop around the
 // rules is chroma's, step for step, so the token stream is the same;
@@ -20,6 +21,7 @@ package fastlex
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -82,6 +84,9 @@ type start struct {
 	set             syntax.CharSet
 	caseInsensitive bool
 	ascii           [2]uint64 // the ASCII part of the set, precomputed
+	// prefixes, when not empty, are literal strings one of which every
+	// match begins with (an alternation of keywords, say).
+	prefixes [][]rune
 }
 
 // may reports whether a match can start at text[pos].
@@ -96,17 +101,25 @@ func (s *start) may(text []rune, pos int) bool {
 			return false
 		}
 	}
-	if !s.hasChars {
+	if s.hasChars {
+		c := text[pos]
+		if s.caseInsensitive {
+			c = unicode.ToLower(c)
+		}
+		if c < 128 && s.ascii[c>>6]&(1<<(uint(c)&63)) == 0 || c >= 128 && !s.set.CharIn(c) {
+			return false
+		}
+	}
+	if s.prefixes == nil {
 		return true
 	}
-	c := text[pos]
-	if s.caseInsensitive {
-		c = unicode.ToLower(c)
+	rest := text[pos:]
+	for _, p := range s.prefixes {
+		if len(rest) >= len(p) && slices.Equal(rest[:len(p)], p) {
+			return true
+		}
 	}
-	if c < 128 {
-		return s.ascii[c>>6]&(1<<(uint(c)&63)) != 0
-	}
-	return s.set.CharIn(c)
+	return false
 }
 
 // Wrap returns a faster lexer with rl's rules.
@@ -202,8 +215,9 @@ func (l *Lexer) compile() error {
 
 // analyse returns where a pattern's matches can start, from regexp2's own
 // analysis: the anchor leading the pattern (\A: only at the start of the
-// text; ^ in multi-line mode: only at the start of a line) and the
-// possible first characters. It returns nil when it can tell neither (the
+// text; ^ in multi-line mode: only at the start of a line), the possible
+// first characters, and the words one of which a match begins with (for
+// an alternation of keywords). It returns nil when it can tell neither (the
 // pattern may match empty, runs right to left…). The first characters are
 // left out for patterns led by other anchors, as regexp2 does.
 func analyse(pattern string) *start {
@@ -231,7 +245,12 @@ func analyse(pattern string) *start {
 			}
 		}
 	}
-	if s.anchor == 0 && !s.hasChars {
+	// regexp2's search looks for these strings where a match may start,
+	// so every match begins with one of them.
+	if f := code.FindOptimizations; f != nil && f.FindMode == syntax.LeadingStrings_LeftToRight && len(f.LeadingPrefixesRunes) > 0 {
+		s.prefixes = f.LeadingPrefixesRunes
+	}
+	if s.anchor == 0 && !s.hasChars && s.prefixes == nil {
 		return nil
 	}
 	return s

@@ -80,6 +80,9 @@ func TestStartFilter(t *testing.T) {
 		{`(?:^#!)`, []int{0}},  // without m, ^ is the start of the text
 		{`(?m)(?:(?=/))`, nil}, // nothing known: always tried
 		{`(?m)(?:[eh])`, []int{8, 10, 12, 15}},
+		// An alternation of words: only where one of them begins.
+		{`(?m)(?:(echo|hi|bin)\b)`, []int{3, 10, 15}},
+		{`(?m)(?:(sh|ho)\b)`, []int{7, 12}},
 	}
 	for _, tt := range tests {
 		s := analyse(tt.pattern)
