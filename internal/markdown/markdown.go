@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/yuin/goldmark"
@@ -512,6 +513,7 @@ func (headingTransformer) Transform(doc *ast.Document, reader text.Reader, pc pa
 // resolved, as the renderer does, except in code.
 func nodeText(n ast.Node, src []byte) string {
 	var b strings.Builder
+	b.Grow(len(src))
 	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			if c.Type() == ast.TypeBlock {
@@ -549,11 +551,22 @@ func nodeText(n ast.Node, src []byte) string {
 
 // countWords counts the runs of non-space characters, as
 // len(strings.FieldsFunc(s, unicode.IsSpace)) would, without making them.
+// ASCII is looked up in a table; other characters ask unicode.IsSpace.
 func countWords(s string) int {
 	n := 0
 	inWord := false
-	for _, r := range s {
-		if unicode.IsSpace(r) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		var space bool
+		if c < utf8.RuneSelf {
+			space = asciiSpace[c]
+			i++
+		} else {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			space = unicode.IsSpace(r)
+			i += size
+		}
+		if space {
 			inWord = false
 		} else if !inWord {
 			inWord = true
@@ -562,3 +575,6 @@ func countWords(s string) int {
 	}
 	return n
 }
+
+// asciiSpace holds the ASCII characters unicode.IsSpace reports.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}

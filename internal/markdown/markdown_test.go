@@ -5,6 +5,7 @@ import (
 	"sync"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 
 	"octavo/internal/blog"
 )
@@ -261,7 +262,11 @@ func TestRenderConcurrent(t *testing.T) {
 // countWords counts what strings.FieldsFunc splits, spaces of every kind
 // and invalid UTF-8 included.
 func TestCountWords(t *testing.T) {
-	for _, s := range []string{"", " ", "one", " one  two\tthree\n", "a\u00a0b\u2003c", "\xffx \xfe", "日本 語", "x\u0085y"} {
+	cases := []string{"", " ", "one", " one  two\tthree\n", "a\u00a0b\u2003c", "\xffx \xfe", "日本 語", "x\u0085y"}
+	for c := range utf8.RuneSelf { // every ASCII character between two letters
+		cases = append(cases, "a"+string(rune(c))+"b")
+	}
+	for _, s := range cases {
 		if got, want := countWords(s), len(strings.FieldsFunc(s, unicode.IsSpace)); got != want {
 			t.Errorf("countWords(%q) = %d, want %d", s, got, want)
 		}
