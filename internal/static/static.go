@@ -394,6 +394,14 @@ func urlFile(p string) (string, error) {
 	return f, nil
 }
 
+// rewriteAll reports whether a build must write every file again, even
+// those whose bytes have not changed: the last build wrote its .gz files
+// at another level. A first build (no manifest, nothing written) writes
+// every file anyway, in place rather than through a temporary file.
+func rewriteAll(old *manifest, gzip int) bool {
+	return len(old.Files) > 0 && old.Gzip != gzip
+}
+
 // stamp sums what every page depends on besides the content.
 func (b *builder) stamp() string {
 	h := sha256.New()
@@ -406,7 +414,7 @@ func (b *builder) build(ctx context.Context) error {
 	b.new.Stamp = b.stamp()
 	b.new.Gzip = o.Gzip
 	sameProgram := b.new.Stamp == b.old.Stamp
-	b.rewrite = b.old.Gzip != o.Gzip
+	b.rewrite = rewriteAll(b.old, o.Gzip)
 
 	b.o.Progress.Phase("Listing pages", 0)
 	t := time.Now()
