@@ -146,9 +146,17 @@ func PlainText(fragment string) string { return htmlText(fragment) }
 
 // Summary returns the text of an HTML fragment on one line (PlainText,
 // runs of white space made one space), cut near n bytes at a word
-// boundary with an ellipsis: what a search index lists for a post.
+// boundary with an ellipsis: what a search index lists for a post. It
+// reads the fragment only as far as the cut needs.
 func Summary(fragment string, n int) string {
-	s := strings.Join(strings.Fields(PlainText(fragment)), " ")
+	var w fieldsWriter
+	walkText(fragment, func(text string, raw []byte, tok nethtml.TokenType, inline bool) bool {
+		w.text(tok, text, inline)
+		// One byte past n tells that the text is longer than n; the
+		// text read so far is the start of the whole one.
+		return w.b.Len() <= n
+	})
+	s := w.b.String()
 	if len(s) <= n {
 		return s
 	}
@@ -162,27 +170,59 @@ func Summary(fragment string, n int) string {
 	return strings.TrimRight(s[:cut], " ,;:") + "…"
 }
 
+// fieldsWriter makes of htmlText's text, as it comes, what
+// strings.Join(strings.Fields(text), " ") makes of all of it.
+type fieldsWriter struct {
+	b     strings.Builder
+	space bool // white space came after the last word
+}
+
+// text takes a token as htmlText does: a text token's text, a space for
+// a tag that is not inline.
+func (w *fieldsWriter) text(tok nethtml.TokenType, text string, inline bool) {
+	switch {
+	case tok == nethtml.TextToken:
+		for i := 0; i < len(text); {
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if unicode.IsSpace(r) {
+				w.space = true
+			} else {
+				if w.space && w.b.Len() > 0 {
+					w.b.WriteByte(' ')
+				}
+				w.space = false
+				w.b.WriteString(text[i : i+size]) // as written, even if not UTF-8
+			}
+			i += size
+		}
+	case !inline:
+		w.space = true
+	}
+}
+
 // htmlText returns the text of an HTML fragment, tags removed and entities
 // decoded. Blocks are separated by a space; the text of <script> and
 // <style> is left out.
 func htmlText(fragment string) string {
 	var b strings.Builder
-	walkText(fragment, func(text string, raw []byte, tok nethtml.TokenType, inline bool) {
+	walkText(fragment, func(text string, raw []byte, tok nethtml.TokenType, inline bool) bool {
 		switch {
 		case tok == nethtml.TextToken:
 			b.WriteString(text)
 		case !inline:
 			b.WriteByte(' ')
 		}
+		return true
 	})
 	return b.String()
 }
 
-// walkText tokenizes fragment and calls f for every token: text is the
-// decoded text of a text token ("" for the text of <script> and <style>,
-// which is code, not words), raw the token as written, and inline whether
-// a tag leaves the words on either side of it joined.
-func walkText(fragment string, f func(text string, raw []byte, tok nethtml.TokenType, inline bool)) {
+// walkText tokenizes fragment and calls f for every token, until f returns
+// false: text is the decoded text of a text token ("" for the text of
+// <script> and <style>, which is code, not words), raw the token as
+// written (valid during the call only), and inline whether a tag leaves
+// the words on either side of it joined.
+func walkText(fragment string, f func(text string, raw []byte, tok nethtml.TokenType, inline bool) bool) {
 	z := nethtml.NewTokenizer(strings.NewReader(fragment))
 	code := false // inside <script> or <style>
 	for {
@@ -191,22 +231,27 @@ func walkText(fragment string, f func(text string, raw []byte, tok nethtml.Token
 		case nethtml.ErrorToken:
 			return
 		case nethtml.TextToken:
-			raw := bytes.Clone(z.Raw())
 			text := ""
 			if !code {
 				text = string(z.Text())
 			}
-			f(text, raw, tt, true)
+			if !f(text, z.Raw(), tt, true) {
+				return
+			}
 		case nethtml.StartTagToken, nethtml.EndTagToken, nethtml.SelfClosingTagToken:
-			raw := bytes.Clone(z.Raw())
+			raw := z.Raw()
 			name, _ := z.TagName()
 			a := atom.Lookup(name)
 			if a == atom.Script || a == atom.Style {
 				code = tt == nethtml.StartTagToken
 			}
-			f("", raw, tt, inlineElements[a])
+			if !f("", raw, tt, inlineElements[a]) {
+				return
+			}
 		default:
-			f("", z.Raw(), tt, true)
+			if !f("", z.Raw(), tt, true) {
+				return
+			}
 		}
 	}
 }
@@ -268,17 +313,13 @@ func truncateWords(fragment string, n, slack int) (string, bool) {
 	}
 	var b strings.Builder
 	words, inWord, end := 0, false, 0
-	done := false
-	walkText(fragment, func(text string, raw []byte, tok nethtml.TokenType, inline bool) {
-		if done {
-			return
-		}
+	walkText(fragment, func(text string, raw []byte, tok nethtml.TokenType, inline bool) bool {
 		if tok != nethtml.TextToken || text == "" {
 			if !inline {
 				inWord = false
 			}
 			b.Write(raw)
-			return
+			return true
 		}
 		for _, r := range text {
 			if unicode.IsSpace(r) {
@@ -287,8 +328,7 @@ func truncateWords(fragment string, n, slack int) (string, bool) {
 				inWord = true
 				words++
 				if words > n {
-					done = true
-					return
+					return false
 				}
 			}
 			b.WriteString(html.EscapeString(string(r)))
@@ -296,6 +336,7 @@ func truncateWords(fragment string, n, slack int) (string, bool) {
 				end = b.Len()
 			}
 		}
+		return true
 	})
 	return cleanExcerpt(b.String()[:end] + "…"), true
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	nethtml "golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -497,4 +498,61 @@ func TestPlainText(t *testing.T) {
 			t.Errorf("PlainText(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
+}
+
+// summaryOfAll is Summary as it was first written: the whole text, then
+// the cut. Summary reads only as far as the cut needs, and must give the
+// same.
+func summaryOfAll(fragment string, n int) string {
+	s := strings.Join(strings.Fields(PlainText(fragment)), " ")
+	if len(s) <= n {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:n], ' ')
+	if cut < n/2 {
+		cut = n
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+	}
+	return strings.TrimRight(s[:cut], " ,;:") + "…"
+}
+
+var summaryCases = []string{
+	"",
+	"<p>One two three.</p>",
+	"<p>  Leading   and trailing  </p>\n\n<p>Second paragraph, with <em>em</em>phasis and <a href=\"/x\">a link</a>.</p>",
+	"<p>a<em>b</em>c d<br>e</p><ul><li>one</li><li>two</li></ul>",
+	"<p>Entities: &amp; &lt;tag&gt; &nbsp;non&nbsp;breaking&#160;spaces\u2003em space</p>",
+	"<p>Before</p><script>var x = 1; // no words here</script><style>p{}</style><p>after</p>",
+	"<p>日本語のテキスト、そして English words mixed in, with ünïcödé.</p>",
+	"<pre><code>func main() {\n\tfmt.Println(\"hi\")\n}\n</code></pre><p>tail</p>",
+	"<p>" + strings.Repeat("word ", 80) + "</p>",
+	"<p>averyveryveryverylongwordwithoutanyspacesatallthatgoesonandon</p><p>next</p>",
+}
+
+// TestSummaryReadsOnlyWhatItNeeds: every cut of every case is the one the
+// whole text gives.
+func TestSummaryReadsOnlyWhatItNeeds(t *testing.T) {
+	for _, f := range summaryCases {
+		for n := 0; n <= len(f)+2; n++ {
+			if got, want := Summary(f, n), summaryOfAll(f, n); got != want {
+				t.Fatalf("Summary(%q, %d) = %q, want %q", f, n, got, want)
+			}
+		}
+	}
+}
+
+func FuzzSummary(f *testing.F) {
+	for _, c := range summaryCases {
+		f.Add(c, 40)
+	}
+	f.Fuzz(func(t *testing.T, fragment string, n int) {
+		if n < 0 || n > 1000 {
+			return
+		}
+		if got, want := Summary(fragment, n), summaryOfAll(fragment, n); got != want {
+			t.Fatalf("Summary(%q, %d) = %q, want %q", fragment, n, got, want)
+		}
+	})
 }
