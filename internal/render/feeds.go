@@ -452,10 +452,46 @@ func writeJSONFeed(b *bytes.Buffer, d *feedDoc) error {
 			Authors: []jsonAuthor{{Name: e.Author}}, Tags: e.Tags,
 		})
 	}
-	enc := json.NewEncoder(b)
+	return encodeJSONFeed(b, f)
+}
+
+// encodeJSONFeed writes f indented, as a json.Encoder with SetIndent does,
+// without running the indenter over the items' HTML, which is most of a
+// feed: the feed is encoded with each content_html empty, then each empty
+// value is replaced by the HTML encoded on its own (indenting copies a
+// string as it is, so the bytes are the same). `"content_html": ""` with
+// bare quotes can only be the key and its value: quotes inside a string
+// are escaped.
+func encodeJSONFeed(b *bytes.Buffer, f jsonFeed) error {
+	contents := make([]string, len(f.Items))
+	for i := range f.Items {
+		contents[i], f.Items[i].ContentHTML = f.Items[i].ContentHTML, ""
+	}
+	var skel bytes.Buffer
+	enc := json.NewEncoder(&skel)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	return enc.Encode(f)
+	if err := enc.Encode(f); err != nil {
+		return err
+	}
+	empty := []byte(`"content_html": ""`)
+	if bytes.Count(skel.Bytes(), empty) != len(contents) {
+		return fmt.Errorf("render: the JSON feed's skeleton has not one content_html an item")
+	}
+	rest := skel.Bytes()
+	value := json.NewEncoder(b)
+	value.SetEscapeHTML(false)
+	for _, c := range contents {
+		i := bytes.Index(rest, empty)
+		b.Write(rest[:i+len(empty)-2])
+		if err := value.Encode(c); err != nil {
+			return err
+		}
+		b.Truncate(b.Len() - 1) // Encode ends the value with a newline
+		rest = rest[i+len(empty):]
+	}
+	b.Write(rest)
+	return nil
 }
 
 // xmlWriter writes XML elements one per line, escaping text.

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"strings"
 	"testing"
@@ -84,5 +85,34 @@ func TestAbsCache(t *testing.T) {
 	}
 	if got := r.absFeed.get(r, "<p>plain</p>", page(0)); got != "<p>plain</p>" {
 		t.Errorf("plain fragment: %s", got)
+	}
+}
+
+// TestEncodeJSONFeedSameBytes: the JSON feed spliced from a skeleton is
+// the bytes an indenting json.Encoder writes, whatever the items hold.
+func TestEncodeJSONFeedSameBytes(t *testing.T) {
+	tricky := `"content_html": ""`
+	items := []jsonItem{
+		{ID: "1", Title: "Plain", ContentHTML: "<p>Hello, <em>world</em> & friends.</p>\n<pre><code>x := \"y\"\n</code></pre>"},
+		{ID: "2", Title: tricky, ContentHTML: tricky, Summary: tricky, Tags: []string{tricky}},
+		{ID: "3", Title: "Empty content", ContentHTML: ""},
+		{ID: "4", Title: "Unicode ✓ \u2028 \x00", ContentHTML: "日本語 \u2029 <script>\"</script>"},
+	}
+	for n := 0; n <= len(items); n++ {
+		f := jsonFeed{Version: jsonFeedVersion, Title: "T", Items: append([]jsonItem(nil), items[:n]...)}
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(f); err != nil {
+			t.Fatal(err)
+		}
+		var got bytes.Buffer
+		if err := encodeJSONFeed(&got, f); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("%d items:\n got %s\nwant %s", n, got.String(), want.String())
+		}
 	}
 }
