@@ -84,9 +84,11 @@ type start struct {
 	set             syntax.CharSet
 	caseInsensitive bool
 	ascii           [2]uint64 // the ASCII part of the set, precomputed
-	// prefixes, when not empty, are literal strings one of which every
-	// match begins with (an alternation of keywords, say).
-	prefixes [][]rune
+	// prefixes, when not nil, are literal strings one of which every
+	// match begins with (an alternation of keywords, say), by their first
+	// character when it is ASCII (nonASCII: the others).
+	prefixes *[128][][]rune
+	nonASCII [][]rune
 }
 
 // may reports whether a match can start at text[pos].
@@ -114,7 +116,11 @@ func (s *start) may(text []rune, pos int) bool {
 		return true
 	}
 	rest := text[pos:]
-	for _, p := range s.prefixes {
+	candidates := s.nonASCII
+	if c := rest[0]; c < 128 {
+		candidates = s.prefixes[c]
+	}
+	for _, p := range candidates {
 		if len(rest) >= len(p) && slices.Equal(rest[:len(p)], p) {
 			return true
 		}
@@ -248,8 +254,24 @@ func analyse(pattern string) *start {
 	// regexp2's search looks for these strings where a match may start,
 	// so every match begins with one of them.
 	if f := code.FindOptimizations; f != nil && f.FindMode == syntax.LeadingStrings_LeftToRight && len(f.LeadingPrefixesRunes) > 0 {
-		s.prefixes = f.LeadingPrefixesRunes
+		s.prefixes = new([128][][]rune)
+		for _, p := range f.LeadingPrefixesRunes {
+			switch {
+			case len(p) == 0: // matches anywhere: no filter
+				s.prefixes, s.nonASCII = nil, nil
+				return s.orNil()
+			case p[0] < 128:
+				s.prefixes[p[0]] = append(s.prefixes[p[0]], p)
+			default:
+				s.nonASCII = append(s.nonASCII, p)
+			}
+		}
 	}
+	return s.orNil()
+}
+
+// orNil is s, or nil when it tells nothing of where a match starts.
+func (s *start) orNil() *start {
 	if s.anchor == 0 && !s.hasChars && s.prefixes == nil {
 		return nil
 	}

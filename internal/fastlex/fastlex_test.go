@@ -145,3 +145,19 @@ func TestSameTokensNotASCII(t *testing.T) {
 		}
 	}
 }
+
+// TestStartFilterNonASCII: keywords that begin with a character outside
+// ASCII are looked for too.
+func TestStartFilterNonASCII(t *testing.T) {
+	text := []rune("ünï hi ü")
+	s := analyse(`(?m)(?:(ünï|hi)\b)`)
+	if s == nil || s.prefixes == nil {
+		t.Fatal("no keywords found in an alternation of keywords")
+	}
+	for pos := range text {
+		want := pos == 0 || pos == 4
+		if got := s.may(text, pos); got != want {
+			t.Errorf("at %d: may %v, want %v", pos, got, want)
+		}
+	}
+}
