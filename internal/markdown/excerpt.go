@@ -156,7 +156,12 @@ func Summary(fragment string, n int) string {
 		// text read so far is the start of the whole one.
 		return w.b.Len() <= n
 	})
-	s := w.b.String()
+	return cutSummary(w.b.String(), n)
+}
+
+// cutSummary cuts a one-line text near n bytes at a word boundary, with an
+// ellipsis (a text of n bytes or fewer is returned as it is).
+func cutSummary(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}

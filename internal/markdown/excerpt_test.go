@@ -6,7 +6,6 @@ import (
 	"io"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	nethtml "golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -504,18 +503,7 @@ func TestPlainText(t *testing.T) {
 // the cut. Summary reads only as far as the cut needs, and must give the
 // same.
 func summaryOfAll(fragment string, n int) string {
-	s := strings.Join(strings.Fields(PlainText(fragment)), " ")
-	if len(s) <= n {
-		return s
-	}
-	cut := strings.LastIndexByte(s[:n], ' ')
-	if cut < n/2 {
-		cut = n
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-	}
-	return strings.TrimRight(s[:cut], " ,;:") + "…"
+	return cutSummary(strings.Join(strings.Fields(PlainText(fragment)), " "), n)
 }
 
 var summaryCases = []string{

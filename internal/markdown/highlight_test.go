@@ -65,8 +65,6 @@ func TestFencedCodeSameAsHighlighting(t *testing.T) {
 // lexer and writes the tokens with classWriter and with chroma's HTML
 // formatter given the options Octavo uses: the bytes must be the same.
 func TestClassWriterSameAsChroma(t *testing.T) {
-	chromaFormatter := chromahtml.New(chromahtml.WithClasses(true), chromahtml.WithPreWrapper(focusablePre{}))
-	style := styles.Get(highlighting.NewConfig().Style)
 	cw := newClassWriter(focusablePre{})
 	tested := 0
 	files, all := testkit.ChromaTestdata(t)
@@ -84,17 +82,8 @@ func TestClassWriterSameAsChroma(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		tokens := it.Tokens()
-		var want bytes.Buffer
-		if err := chromaFormatter.Format(&want, style, chroma.Literator(tokens...)); err != nil {
-			t.Fatal(err)
-		}
-		var got bytes.Buffer
-		w := bufio.NewWriter(&got)
-		cw.write(w, chroma.Literator(tokens...))
-		w.Flush()
-		if got.String() != want.String() {
-			g, wn := got.String(), want.String()
+		g, wn := bothFormats(t, cw, it.Tokens())
+		if g != wn {
 			i := 0
 			for i < len(g) && i < len(wn) && g[i] == wn[i] {
 				i++
@@ -162,8 +151,6 @@ func TestEveryLexerHighlights(t *testing.T) {
 // tokens beginning a line or ending the text, newlines inside tokens, and
 // characters to escape.
 func TestClassWriterLines(t *testing.T) {
-	chromaFormatter := chromahtml.New(chromahtml.WithClasses(true), chromahtml.WithPreWrapper(focusablePre{}))
-	style := styles.Get(highlighting.NewConfig().Style)
 	cw := newClassWriter(focusablePre{})
 	type tk = chroma.Token
 	tests := map[string][]tk{
@@ -182,16 +169,24 @@ func TestClassWriterLines(t *testing.T) {
 		"no newline at the end":     {{Type: chroma.Text, Value: "a\nb"}},
 	}
 	for name, tokens := range tests {
-		var want bytes.Buffer
-		if err := chromaFormatter.Format(&want, style, chroma.Literator(tokens...)); err != nil {
-			t.Fatal(err)
-		}
-		var got bytes.Buffer
-		w := bufio.NewWriter(&got)
-		cw.write(w, chroma.Literator(tokens...))
-		w.Flush()
-		if got.String() != want.String() {
-			t.Errorf("%s:\n got %q\nwant %q", name, got.String(), want.String())
+		if got, want := bothFormats(t, cw, tokens); got != want {
+			t.Errorf("%s:\n got %q\nwant %q", name, got, want)
 		}
 	}
+}
+
+// bothFormats returns the HTML classWriter and chroma's formatter, with
+// the options Octavo gives it, write of tokens.
+func bothFormats(t *testing.T, cw *classWriter, tokens []chroma.Token) (got, want string) {
+	t.Helper()
+	chromaFormatter := chromahtml.New(chromahtml.WithClasses(true), chromahtml.WithPreWrapper(focusablePre{}))
+	var w bytes.Buffer
+	if err := chromaFormatter.Format(&w, styles.Get(highlighting.NewConfig().Style), chroma.Literator(tokens...)); err != nil {
+		t.Fatal(err)
+	}
+	var g bytes.Buffer
+	bw := bufio.NewWriter(&g)
+	cw.write(bw, chroma.Literator(tokens...))
+	bw.Flush()
+	return g.String(), w.String()
 }
